@@ -1,0 +1,95 @@
+"""Resilient Cities Academy: the application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from training.config import DEV_SECRET_KEY, INSTANCE, ROOT, config_for
+
+
+def create_app(config: dict[str, Any] | str | None = None) -> Flask:
+    """Build the app. `config` is a dict of overrides, or the name of a config class."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE),
+    )
+    name = config if isinstance(config, str) else os.environ.get("ACADEMY_ENV") or None
+    app.config.update(config_for(name).from_env())
+    if isinstance(config, dict):
+        app.config.update(config)
+    _check_secret_key(app)
+    INSTANCE.mkdir(exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    if app.config.get("ENV_NAME") == "production":
+        key = app.config.get("SECRET_KEY") or ""
+        if not key or key == DEV_SECRET_KEY or len(key) < 16:
+            raise RuntimeError(
+                "SECRET_KEY must be set (at least 16 characters) in production. "
+                "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+
+
+def register_extensions(app: Flask) -> None:
+    from training import models  # noqa: F401 - registers the tables
+    from training.database import configure_engine
+    from training.extensions import csrf, db, login_manager, migrate
+    from training.i18n import init_i18n
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "training" / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    init_i18n(app)
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from training.models import User
+
+        user_id, _, version = token.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or str(user.session_version) != version:
+            return None  # the password changed: older sessions end
+        return user
+
+
+def register_blueprints(app: Flask) -> None:
+    from training.web.admin import bp as admin_bp
+    from training.web.auth import bp as auth_bp
+    from training.web.learn import bp as learn_bp
+    from training.web.main import bp as main_bp
+    from training.web.quizzes import bp as quizzes_bp
+    from training.web.scorecard import bp as scorecard_bp
+
+    for bp in (main_bp, auth_bp, learn_bp, quizzes_bp, scorecard_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_errors(app: Flask) -> None:
+    from training.web.errors import init_errors
+
+    init_errors(app)
+
+
+def register_cli(app: Flask) -> None:
+    from training.cli import init_cli
+
+    init_cli(app)

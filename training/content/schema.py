@@ -1,0 +1,88 @@
+"""The curriculum as frozen dataclasses, built by the loader from the files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+TOPICS = ("mitigation", "adaptation", "finance", "nbs", "resilience")
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class LessonDef:
+    slug: str  # "01-urban-climate-risks"
+    position: int
+    minutes: int
+    title: dict[str, str]
+    html: dict[str, str]
+    sources: tuple[Source, ...]
+    version: str
+
+
+@dataclass(frozen=True)
+class ModuleDef:
+    slug: str
+    path: str
+    position: int
+    topic: str
+    essentials: tuple[int, ...]
+    scorecard_questions: tuple[str, ...]
+    title: dict[str, str]
+    summary: dict[str, str]
+    objectives: dict[str, list[str]]
+    sources: tuple[Source, ...]
+    lessons: tuple[LessonDef, ...]
+    version: str
+
+
+@dataclass(frozen=True)
+class QuestionDef:
+    key: str
+    type: str
+    essential: int
+    lesson: str
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class QuizDef:
+    module: str
+    path: str
+    pass_mark: int
+    max_attempts: int
+    pretest_questions: int
+    questions: tuple[QuestionDef, ...]
+    version: str
+
+
+@dataclass(frozen=True)
+class ScorecardQuestionDef:
+    id: str
+    essential: int
+    position: int
+    topic: dict[str, str]
+    text: dict[str, str]
+    levels: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class EssentialDef:
+    number: int
+    title: dict[str, str]
+    summary: dict[str, str]
+    questions: tuple[ScorecardQuestionDef, ...]
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    modules: tuple[ModuleDef, ...] = ()
+    quizzes: tuple[QuizDef, ...] = ()
+    essentials: tuple[EssentialDef, ...] = ()
+    warnings: tuple[str, ...] = field(default=())

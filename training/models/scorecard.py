@@ -1,0 +1,100 @@
+"""The Disaster Resilience Scorecard (preliminary level) and cities' assessments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from training.extensions import db
+from training.models.base import pick, utcnow
+from training.models.city import City
+
+
+class Essential(db.Model):
+    __tablename__ = "essential"
+
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    title_en: Mapped[str] = mapped_column(String(200))
+    title_zh: Mapped[str] = mapped_column(String(200))
+    summary_en: Mapped[str] = mapped_column(Text, default="")
+    summary_zh: Mapped[str] = mapped_column(Text, default="")
+
+    def title(self, locale: str) -> str:
+        return pick(self.title_en, self.title_zh, locale)
+
+    def summary(self, locale: str) -> str:
+        return pick(self.summary_en, self.summary_zh, locale)
+
+
+class ScorecardQuestion(db.Model):
+    __tablename__ = "scorecard_question"
+
+    id: Mapped[str] = mapped_column(String(8), primary_key=True)  # "P1.1"
+    essential_number: Mapped[int] = mapped_column(ForeignKey("essential.number"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    topic_en: Mapped[str] = mapped_column(String(200))
+    topic_zh: Mapped[str] = mapped_column(String(200))
+    text_en: Mapped[str] = mapped_column(Text)
+    text_zh: Mapped[str] = mapped_column(Text)
+    levels: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)  # {"0": {"en","zh"}, ...}
+
+    def topic(self, locale: str) -> str:
+        return pick(self.topic_en, self.topic_zh, locale)
+
+    def text(self, locale: str) -> str:
+        return pick(self.text_en, self.text_zh, locale)
+
+    def level(self, score: int, locale: str) -> str:
+        entry = self.levels.get(str(score), {})
+        return pick(entry.get("en"), entry.get("zh"), locale)
+
+
+class Assessment(db.Model):
+    """A city's self-assessment. This version keeps one current assessment per city."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("city_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
+    sequence: Mapped[int] = mapped_column(default=1)
+    level: Mapped[str] = mapped_column(String(20), default="preliminary")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    city: Mapped[City] = relationship(lazy="raise")
+
+
+class AssessmentAnswer(db.Model):
+    __tablename__ = "assessment_answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+
+    FIELDS = ("score", "comments", "evidence", "actions", "responsible", "timescale")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(ForeignKey("scorecard_question.id"))
+    score: Mapped[int | None] = mapped_column(default=None)
+    comments: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    actions: Mapped[str] = mapped_column(Text, default="")
+    responsible: Mapped[str] = mapped_column(String(300), default="")
+    timescale: Mapped[str] = mapped_column(String(200), default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnswerChange(db.Model):
+    """Who changed which answer when, and what changed (old and new values)."""
+
+    __tablename__ = "answer_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_answer.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

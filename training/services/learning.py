@@ -1,0 +1,200 @@
+"""Modules, lessons and a trainee's progress through them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from training.extensions import db
+from training.models.base import utcnow
+from training.models import Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    lessons_total: int = 0
+    lessons_done: int = 0
+    minutes: int = 0
+    best_percent: int | None = None
+    passed: bool = False
+    has_quiz: bool = False
+
+    @property
+    def percent(self) -> int:
+        """Lessons and the quiz each count as one step."""
+        steps = self.lessons_total + (1 if self.has_quiz else 0)
+        done = self.lessons_done + (1 if self.passed else 0)
+        return round(100 * done / steps) if steps else 0
+
+    @property
+    def complete(self) -> bool:
+        """All lessons done and the quiz passed."""
+        lessons_ok = self.lessons_total > 0 and self.lessons_done >= self.lessons_total
+        return lessons_ok and (self.passed or not self.has_quiz)
+
+    @property
+    def started(self) -> bool:
+        return self.lessons_done > 0 or self.best_percent is not None
+
+
+@dataclass
+class LessonRow:
+    lesson: Lesson
+    done: bool
+
+
+@dataclass
+class ModulePage:
+    progress: ModuleProgress
+    lessons: list[LessonRow] = field(default_factory=list)
+    quiz: Quiz | None = None
+
+    @property
+    def module(self) -> Module:
+        return self.progress.module
+
+    @property
+    def next_lesson(self) -> Lesson | None:
+        for row in self.lessons:
+            if not row.done:
+                return row.lesson
+        return None
+
+
+def list_modules() -> list[Module]:
+    return list(
+        db.session.scalars(select(Module).where(Module.active).order_by(Module.position, Module.slug))
+    )
+
+
+def get_module(slug: str) -> Module | None:
+    return db.session.scalar(select(Module).where(Module.slug == slug, Module.active))
+
+
+def list_progress(user: User | None, modules: list[Module] | None = None) -> list[ModuleProgress]:
+    """Progress for every module in a fixed number of queries (four), whatever their number."""
+    modules = list_modules() if modules is None else modules
+    ids = [m.id for m in modules]
+    if not ids:
+        return []
+    lesson_stats = {
+        row.module_id: (row.n, row.minutes or 0)
+        for row in db.session.execute(
+            select(Lesson.module_id, func.count(Lesson.id).label("n"), func.sum(Lesson.minutes).label("minutes"))
+            .where(Lesson.module_id.in_(ids), Lesson.active)
+            .group_by(Lesson.module_id)
+        )
+    }
+    quiz_modules = set(db.session.scalars(select(Quiz.module_id).where(Quiz.module_id.in_(ids))))
+    done: dict[int, int] = {}
+    attempts: dict[int, tuple[int, bool]] = {}
+    if user is not None and user.is_authenticated:
+        done = dict(
+            db.session.execute(
+                select(Lesson.module_id, func.count(LessonCompletion.id))
+                .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+                .where(LessonCompletion.user_id == user.id, Lesson.active, Lesson.module_id.in_(ids))
+                .group_by(Lesson.module_id)
+            ).all()
+        )
+        attempts = {
+            row.module_id: (row.best, bool(row.passed))
+            for row in db.session.execute(
+                select(
+                    Quiz.module_id,
+                    func.max(QuizAttempt.percent).label("best"),
+                    func.max(QuizAttempt.passed.cast(db.Integer)).label("passed"),
+                )
+                .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+                .where(QuizAttempt.user_id == user.id, QuizAttempt.kind == QuizAttempt.FINAL)
+                .group_by(Quiz.module_id)
+            )
+        }
+    result = []
+    for module in modules:
+        total, minutes = lesson_stats.get(module.id, (0, 0))
+        best, passed = attempts.get(module.id, (None, False))
+        result.append(
+            ModuleProgress(
+                module=module,
+                lessons_total=total,
+                lessons_done=done.get(module.id, 0),
+                minutes=minutes,
+                best_percent=best,
+                passed=passed,
+                has_quiz=module.id in quiz_modules,
+            )
+        )
+    return result
+
+
+def list_lessons(module: Module) -> list[Lesson]:
+    return list(
+        db.session.scalars(
+            select(Lesson).where(Lesson.module_id == module.id, Lesson.active).order_by(Lesson.position)
+        )
+    )
+
+
+def get_module_page(user: User | None, module: Module) -> ModulePage:
+    lessons = list_lessons(module)
+    done_ids: set[int] = set()
+    if user is not None and user.is_authenticated:
+        done_ids = set(
+            db.session.scalars(
+                select(LessonCompletion.lesson_id).where(
+                    LessonCompletion.user_id == user.id,
+                    LessonCompletion.lesson_id.in_([lesson.id for lesson in lessons]),
+                )
+            )
+        )
+    progress = list_progress(user, [module])[0]
+    quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+    return ModulePage(
+        progress=progress,
+        lessons=[LessonRow(lesson, lesson.id in done_ids) for lesson in lessons],
+        quiz=quiz,
+    )
+
+
+def get_lesson(module: Module, slug: str) -> Lesson | None:
+    return db.session.scalar(
+        select(Lesson).where(Lesson.module_id == module.id, Lesson.slug == slug, Lesson.active)
+    )
+
+
+def neighbours(lessons: list[Lesson], lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
+    previous = lessons[index - 1] if index > 0 else None
+    following = lessons[index + 1] if index + 1 < len(lessons) else None
+    return previous, following
+
+
+def record_lesson_done(user: User, lesson: Lesson) -> bool:
+    """Mark a lesson done; True if newly recorded. Two tabs or a double click record one row."""
+    table = LessonCompletion.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(table)
+        .values(user_id=user.id, lesson_id=lesson.id, completed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
+    )
+    result = db.session.execute(stmt)
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def is_lesson_done(user: User, lesson: Lesson) -> bool:
+    return (
+        db.session.scalar(
+            select(LessonCompletion.id).where(
+                LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson.id
+            )
+        )
+        is not None
+    )

@@ -1,0 +1,238 @@
+"""The city scorecard: who may see it, answers with their history, and results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from training.extensions import db
+from training.models import (
+    AnswerChange,
+    Assessment,
+    AssessmentAnswer,
+    City,
+    Essential,
+    Role,
+    ScorecardQuestion,
+    User,
+)
+from training.models.base import utcnow
+
+MAX_SCORE = 3
+TEXT_LIMITS = {"comments": 4000, "evidence": 4000, "actions": 4000, "responsible": 300, "timescale": 200}
+
+
+# --- permissions -------------------------------------------------------------------------
+
+
+def can_view_city_scorecard(user: User, city: City) -> bool:
+    """Scorecard answers are sensitive: only the city's own people and admins see them.
+
+    Trainers of the city's cohorts join this list when cohorts exist.
+    """
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN or user.city_id == city.id
+
+
+def can_edit_city_scorecard(user: User, city: City) -> bool:
+    return can_view_city_scorecard(user, city)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def get_current_assessment(city: City) -> Assessment | None:
+    return db.session.scalar(
+        select(Assessment).where(Assessment.city_id == city.id).order_by(Assessment.sequence.desc()).limit(1)
+    )
+
+
+def get_or_create_assessment(city: City) -> Assessment:
+    assessment = get_current_assessment(city)
+    if assessment is not None:
+        return assessment
+    assessment = Assessment(city_id=city.id, sequence=1)
+    db.session.add(assessment)
+    try:
+        db.session.commit()
+    except IntegrityError:  # created at the same moment by a colleague
+        db.session.rollback()
+        assessment = get_current_assessment(city)
+        assert assessment is not None
+    return assessment
+
+
+@dataclass
+class QuestionRow:
+    question: ScorecardQuestion
+    answer: AssessmentAnswer | None
+
+    @property
+    def score(self) -> int | None:
+        return self.answer.score if self.answer else None
+
+
+@dataclass
+class EssentialRow:
+    essential: Essential
+    questions: list[QuestionRow] = field(default_factory=list)
+
+    @property
+    def max_score(self) -> int:
+        return MAX_SCORE * len(self.questions)
+
+    @property
+    def score(self) -> int:
+        return sum(r.score or 0 for r in self.questions)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for r in self.questions if r.score is not None)
+
+
+@dataclass
+class Scorecard:
+    assessment: Assessment | None
+    essentials: list[EssentialRow]
+
+    @property
+    def total(self) -> int:
+        return sum(e.score for e in self.essentials)
+
+    @property
+    def max_score(self) -> int:
+        return sum(e.max_score for e in self.essentials)
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(e.questions) for e in self.essentials)
+
+    @property
+    def answered(self) -> int:
+        return sum(e.answered for e in self.essentials)
+
+    @property
+    def unanswered(self) -> int:
+        return self.question_count - self.answered
+
+    def rows(self, ids: list[str] | None = None) -> list[QuestionRow]:
+        rows = [r for e in self.essentials for r in e.questions]
+        if ids is None:
+            return rows
+        wanted = set(ids)
+        return [r for r in rows if r.question.id in wanted]
+
+
+def get_scorecard(assessment: Assessment | None) -> Scorecard:
+    """Every Essential, question and answer in three queries."""
+    essentials = list(db.session.scalars(select(Essential).order_by(Essential.number)))
+    questions = list(
+        db.session.scalars(
+            select(ScorecardQuestion).order_by(ScorecardQuestion.essential_number, ScorecardQuestion.position)
+        )
+    )
+    answers: dict[str, AssessmentAnswer] = {}
+    if assessment is not None:
+        answers = {
+            a.question_id: a
+            for a in db.session.scalars(
+                select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment.id)
+            )
+        }
+    rows = {e.number: EssentialRow(e) for e in essentials}
+    for q in questions:
+        if q.essential_number in rows:
+            rows[q.essential_number].questions.append(QuestionRow(q, answers.get(q.id)))
+    return Scorecard(assessment, list(rows.values()))
+
+
+def get_question(question_id: str) -> ScorecardQuestion | None:
+    return db.session.get(ScorecardQuestion, question_id)
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+class InvalidAnswer(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__(errors)
+
+
+def clean_answer(values: dict[str, object]) -> dict[str, object]:
+    """Check submitted values; raise InvalidAnswer naming each bad field."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, object] = {}
+    score = values.get("score")
+    if score in (None, ""):
+        cleaned["score"] = None
+    else:
+        try:
+            number = int(score)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = -1
+        if not 0 <= number <= MAX_SCORE:
+            errors["score"] = "score"
+        cleaned["score"] = number
+    for name, limit in TEXT_LIMITS.items():
+        text = str(values.get(name) or "").strip()
+        if len(text) > limit:
+            errors[name] = f"max:{limit}"
+        cleaned[name] = text
+    if errors:
+        raise InvalidAnswer(errors)
+    return cleaned
+
+
+def save_answer(
+    user: User, assessment: Assessment, question: ScorecardQuestion, values: dict[str, object]
+) -> AssessmentAnswer:
+    """Save one answer and record who changed what. Raises InvalidAnswer on bad values."""
+    cleaned = clean_answer(values)
+    answer = db.session.scalar(
+        select(AssessmentAnswer).where(
+            AssessmentAnswer.assessment_id == assessment.id,
+            AssessmentAnswer.question_id == question.id,
+        )
+    )
+    if answer is None:
+        answer = AssessmentAnswer(assessment_id=assessment.id, question_id=question.id)
+        try:
+            with db.session.begin_nested():
+                db.session.add(answer)
+        except IntegrityError:  # a colleague created it at the same moment: update theirs
+            answer = db.session.scalar(
+                select(AssessmentAnswer).where(
+                    AssessmentAnswer.assessment_id == assessment.id,
+                    AssessmentAnswer.question_id == question.id,
+                )
+            )
+    changes = {}
+    for name, value in cleaned.items():
+        old = getattr(answer, name)
+        if old != value and not (old is None and value == ""):
+            changes[name] = [old, value]
+            setattr(answer, name, value)
+    if changes:
+        answer.updated_by_id = user.id
+        answer.updated_at = utcnow()
+        db.session.flush()
+        db.session.add(AnswerChange(answer_id=answer.id, user_id=user.id, changes=changes))
+    db.session.commit()
+    return answer
+
+
+def list_changes(assessment: Assessment, limit: int = 50) -> list[tuple[AnswerChange, str, str]]:
+    """Recent changes: (change, question id, who) — newest first."""
+    rows = db.session.execute(
+        select(AnswerChange, AssessmentAnswer.question_id, User.name)
+        .join(AssessmentAnswer, AssessmentAnswer.id == AnswerChange.answer_id)
+        .outerjoin(User, User.id == AnswerChange.user_id)
+        .where(AssessmentAnswer.assessment_id == assessment.id)
+        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
+        .limit(limit)
+    ).all()
+    return [(change, qid, name or "—") for change, qid, name in rows]

@@ -1,0 +1,1 @@
+"""The web layer: one blueprint per user-facing area. Thin: forms in, services, templates out."""

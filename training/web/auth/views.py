@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from training.i18n import current_locale
+from training.mail import send_mail
+from training.services import accounts, cities
+from training.web.auth import bp
+from training.web.auth.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from training.web.safe_next import safe_next
+
+
+def _city_choices(form) -> None:
+    locale = current_locale()
+    form.city.choices = [(0, _("Choose your city…"))] + [
+        (c.id, c.label(locale)) for c in cities.list_cities()
+    ]
+
+
+def _start_session(user, remember: bool = False) -> None:
+    """A fresh session on login: nothing from before survives but the language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
+    session.permanent = True
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.my_learning"))
+    form = RegisterForm()
+    if request.method == "GET":
+        form.locale.data = current_locale()
+    _city_choices(form)
+    if form.validate_on_submit():
+        city = cities.get_city(form.city.data)
+        if city is None:
+            form.city.errors.append(_("Choose your city."))
+        else:
+            try:
+                user = accounts.register_user(
+                    name=form.name.data,
+                    email=form.email.data,
+                    password=form.password.data,
+                    city=city,
+                    organisation=form.organisation.data or "",
+                    locale=form.locale.data,
+                )
+            except accounts.EmailTaken:
+                form.email.errors.append(
+                    _("An account with this email already exists. Log in or reset your password.")
+                )
+            else:
+                session["lang"] = user.locale
+                _start_session(user)
+                flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+                return redirect(url_for("learn.catalogue"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next(request.args.get("next"), url_for("learn.my_learning"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            error = _("The email or password is not right.")
+        else:
+            _start_session(user, remember=form.remember.data)
+            return redirect(target)
+    return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    lang = session.get("lang") or current_user.locale
+    logout_user()
+    session.clear()
+    session["lang"] = lang
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.get_user_by_email(form.email.data)
+        if user is not None and user.active:
+            token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
+            link = url_for("auth.reset_password", token=token, _external=True)
+            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+            send_mail(
+                user.email,
+                _("Reset your password — Resilient Cities Academy"),
+                render_template("email/reset_password.txt", user=user, link=link, minutes=minutes),
+            )
+        # The same answer whether or not the email exists.
+        flash(
+            _("If an account uses this email, we have sent it a link to choose a new password."),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = accounts.read_reset_token(
+        token, current_app.config["SECRET_KEY"], current_app.config["PASSWORD_RESET_MAX_AGE"]
+    )
+    if user is None:
+        flash(_("This link has expired or was already used. Ask for a new one."), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        accounts.reset_password(user, form.password.data)
+        flash(_("Your password is changed. Log in with the new one."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.city.data = current_user.city_id or 0
+    _city_choices(form)
+    if form.validate_on_submit():
+        city = cities.get_city(form.city.data)
+        if city is None:
+            form.city.errors.append(_("Choose your city."))
+        else:
+            accounts.update_profile(
+                current_user,
+                name=form.name.data,
+                city=city,
+                organisation=form.organisation.data or "",
+                locale=form.locale.data,
+            )
+            session["lang"] = form.locale.data
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)

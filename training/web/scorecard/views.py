@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from training.i18n import current_locale
+from training.models import AssessmentAnswer
+from training.services import cities, learning
+from training.services import scorecard as sc
+from training.web.scorecard import bp
+from training.web.scorecard.charts import bar_rows, radar_chart
+
+
+def _city_for(city_id: int, edit: bool = False):
+    """The city, if this user may see (or edit) its scorecard; 404 otherwise (no leak)."""
+    city = cities.get_city(city_id)
+    if city is None or not sc.can_view_city_scorecard(current_user, city):
+        abort(404)
+    if edit and not sc.can_edit_city_scorecard(current_user, city):
+        abort(403)
+    return city
+
+
+@bp.get("/")
+@login_required
+def index():
+    if current_user.city_id is None:
+        flash(_("Choose your city in your profile first."), "info")
+        return redirect(url_for("auth.profile"))
+    return redirect(url_for("scorecard.overview", city_id=current_user.city_id))
+
+
+@bp.get("/city/<int:city_id>/")
+@login_required
+def overview(city_id: int):
+    city = _city_for(city_id)
+    card = sc.get_scorecard(sc.get_current_assessment(city))
+    return render_template("scorecard/overview.html", city=city, card=card)
+
+
+def _answer_sheet(city, rows, title, back_url, self_url, module=None):
+    """Show and save a set of questions in one form; errors stay next to their fields."""
+    errors: dict[str, dict[str, str]] = {}
+    submitted: dict[str, dict[str, str]] = {}
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        assessment = sc.get_or_create_assessment(city)
+        for row in rows:
+            qid = row.question.id
+            values = {f: request.form.get(f"{qid}-{f}", "") for f in AssessmentAnswer.FIELDS}
+            submitted[qid] = values
+            try:
+                sc.clean_answer(values)
+            except sc.InvalidAnswer as exc:
+                errors[qid] = exc.errors
+        if not errors:
+            for row in rows:
+                sc.save_answer(current_user, assessment, row.question, submitted[row.question.id])
+            flash(_("Your answers are saved."), "success")
+            return redirect(request.form.get("after") == "results" and
+                            url_for("scorecard.results", city_id=city.id) or self_url)
+    return (
+        render_template(
+            "scorecard/answer.html",
+            city=city,
+            rows=rows,
+            title=title,
+            back_url=back_url,
+            module=module,
+            errors=errors,
+            submitted=submitted,
+            form=FlaskForm(),
+        ),
+        422 if errors else 200,
+    )
+
+
+@bp.route("/city/<int:city_id>/essential/<int:number>", methods=["GET", "POST"])
+@login_required
+def essential(city_id: int, number: int):
+    city = _city_for(city_id, edit=request.method == "POST")
+    card = sc.get_scorecard(sc.get_current_assessment(city))
+    row = next((e for e in card.essentials if e.essential.number == number), None)
+    if row is None:
+        abort(404)
+    title = _("Essential %(n)d: %(title)s", n=number, title=row.essential.title(current_locale()))
+    return _answer_sheet(
+        city,
+        row.questions,
+        title,
+        url_for("scorecard.overview", city_id=city.id),
+        url_for("scorecard.essential", city_id=city.id, number=number),
+    )
+
+
+@bp.route("/city/<int:city_id>/module/<slug>", methods=["GET", "POST"])
+@login_required
+def module_questions(city_id: int, slug: str):
+    """'Apply to your city': the scorecard questions a module prepares, for this city."""
+    city = _city_for(city_id, edit=request.method == "POST")
+    module = learning.get_module(slug)
+    if module is None:
+        abort(404)
+    card = sc.get_scorecard(sc.get_current_assessment(city))
+    rows = card.rows(module.scorecard_questions)
+    title = _("Apply “%(module)s” to %(city)s", module=module.title(current_locale()), city=city.name(current_locale()))
+    return _answer_sheet(
+        city,
+        rows,
+        title,
+        url_for("learn.module", slug=slug),
+        url_for("scorecard.module_questions", city_id=city.id, slug=slug),
+        module=module,
+    )
+
+
+@bp.get("/city/<int:city_id>/results")
+@login_required
+def results(city_id: int):
+    city = _city_for(city_id)
+    assessment = sc.get_current_assessment(city)
+    card = sc.get_scorecard(assessment)
+    locale = current_locale()
+    radar = radar_chart(
+        [(f"{e.essential.number}", e.essential.title(locale)) for e in card.essentials],
+        [e.score / e.max_score if e.max_score else 0 for e in card.essentials],
+    )
+    changes = sc.list_changes(assessment, limit=20) if assessment else []
+    return render_template(
+        "scorecard/results.html",
+        city=city,
+        card=card,
+        radar=radar,
+        bars=bar_rows(card),
+        changes=changes,
+    )
