@@ -116,7 +116,7 @@ def _babel(*args: str) -> None:
 def translate_extract():
     """Extract interface strings to messages.pot and update the catalogs."""
     _babel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
-           "-o", str(POT), str(ROOT / "training"), str(ROOT / "templates"))
+           "--project", "Resilient Cities Academy", "-o", str(POT), str(ROOT))
     _babel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
 
 

@@ -1,0 +1,135 @@
+"""Shared fixtures: one migrated, seeded database per test worker; a rolled-back transaction
+per test; a client; logging in as any role; a query counter.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set
+(`TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test`): each worker gets its own
+database created next to that one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy import event
+
+from training import create_app
+from training.config import TestConfig, normalise_database_url
+from training.extensions import db
+
+PASSWORD = "correct-horse-battery"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _make_database(purpose: str, tmp_path_factory) -> str:
+    """A fresh, empty database for this worker and purpose; returns its URL."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        path = tmp_path_factory.mktemp(f"db-{purpose}") / "academy.sqlite3"
+        return f"sqlite:///{path}"
+    base = normalise_database_url(base)
+    name = re.sub(r"[^a-z0-9_]", "_", f"academy_{purpose}_{_worker()}".lower())
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return str(sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False))
+
+
+def build_app(url: str, **overrides):
+    """An app on `url`, migrated with the real migrations and loaded with the real content."""
+    from flask_migrate import upgrade
+
+    from training.cli import _load  # noqa: F401 - same loader as the CLI
+    from training.content import load_curriculum
+    from training.services.cities import seed_cities
+    from training.services.content_sync import sync_curriculum
+
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config.update(SQLALCHEMY_DATABASE_URI=url, **overrides)
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        seed_cities()
+        sync_curriculum(load_curriculum(app.config["CONTENT_ROOT"]))
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = build_app(_make_database("unit", tmp_path_factory))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    """Everything a test writes is rolled back at its end, commits included."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = so.scoped_session(
+            so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            outer.rollback()
+            connection.close()
+            db.session = original
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in as `user` through the real login form."""
+
+    def _login(user, password: str = PASSWORD):
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ...; counter.count is the number of SQL statements."""
+
+    class Counter:
+        count = 0
+        statements: list[str] = []
+
+    @contextmanager
+    def _count():
+        counter = Counter()
+        counter.statements = []
+
+        def _before(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO", "BEGIN")):
+                counter.count += 1
+                counter.statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", _before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", _before)
+
+    return _count

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REAL = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def content_root(tmp_path) -> Path:
+    """A copy of the real curriculum in a temporary folder, to break on purpose."""
+    shutil.copytree(REAL / "modules", tmp_path / "modules")
+    shutil.copytree(REAL / "quizzes", tmp_path / "quizzes")
+    return tmp_path

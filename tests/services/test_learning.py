@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from tests import factories
+from training.models import LessonCompletion, QuizAttempt
+from training.services import learning, quizzes
+
+
+def test_progress_counts_lessons_and_the_quiz(db_session):
+    user = factories.user()
+    module, quiz = factories.adaptation()
+    lessons = learning.list_lessons(module)
+    progress = learning.list_progress(user, [module])[0]
+    assert (progress.lessons_done, progress.lessons_total, progress.percent) == (0, len(lessons), 0)
+
+    assert learning.record_lesson_done(user, lessons[0]) is True
+    progress = learning.list_progress(user, [module])[0]
+    assert progress.lessons_done == 1
+    assert progress.percent == round(100 * 1 / (len(lessons) + 1))
+    assert not progress.complete
+
+
+def test_marking_a_lesson_twice_records_one_completion(db_session):
+    user = factories.user()
+    module, _ = factories.adaptation()
+    lesson = learning.list_lessons(module)[0]
+    assert learning.record_lesson_done(user, lesson) is True
+    assert learning.record_lesson_done(user, lesson) is False
+    rows = db_session.query(LessonCompletion).filter_by(user_id=user.id, lesson_id=lesson.id).count()
+    assert rows == 1
+
+
+def _pass_quiz(user, quiz):
+    questions = quizzes.list_questions(quiz, QuizAttempt.FINAL, user)
+    responses = {q.key: _right(q) for q in questions}
+    return quizzes.submit_attempt(user, quiz, QuizAttempt.FINAL, questions, responses)
+
+
+def _right(q):
+    if q.type == "true_false":
+        return q.body["answer"]
+    ids = [o["id"] for o in q.body["options"] if o["correct"]]
+    return ids[0] if q.type == "single" else ids
+
+
+def test_a_module_is_complete_with_all_lessons_and_a_passed_quiz(db_session):
+    user = factories.user()
+    module, quiz = factories.adaptation()
+    for lesson in learning.list_lessons(module):
+        learning.record_lesson_done(user, lesson)
+    assert not learning.list_progress(user, [module])[0].complete
+    attempt = _pass_quiz(user, quiz)
+    assert attempt.passed
+    progress = learning.list_progress(user, [module])[0]
+    assert progress.complete and progress.percent == 100 and progress.best_percent == 100
+
+
+def test_progress_of_one_user_is_not_anothers(db_session):
+    one, two = factories.user(), factories.user()
+    module, _ = factories.adaptation()
+    learning.record_lesson_done(one, learning.list_lessons(module)[0])
+    assert learning.list_progress(two, [module])[0].lessons_done == 0
