@@ -8,6 +8,7 @@ database created next to that one.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from training import create_app
@@ -63,9 +65,27 @@ def build_app(url: str, **overrides):
     return app
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own context, as in production: a fresh app context and `g`,
+    instead of reusing the app context the test pushed."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class TestScopedSession(so.scoped_session):
+    """The request teardown's remove() must not close the test's session: expire instead,
+    so the next access reads what the request wrote."""
+
+    def remove(self):
+        if self.registry.has():
+            self.registry().expire_all()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     app = build_app(_make_database("unit", tmp_path_factory))
+    app.test_client_class = IsolatedClient
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -78,13 +98,14 @@ def db_session(app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = so.scoped_session(
+        session = TestScopedSession(
             so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         )
+        db.session = session
         try:
-            yield db.session
+            yield session
         finally:
-            db.session.remove()
+            so.scoped_session.remove(session)
             outer.rollback()
             connection.close()
             db.session = original

@@ -27,7 +27,7 @@ def user(role: str | Role = Role.TRAINEE, city_name: str | None = "Chengdu", **k
     n = next(_seq)
     u = User(
         name=kw.pop("name", f"User {n}"),
-        email=kw.pop("email", f"user{n}-{role}@example.test"),
+        email=kw.pop("email", f"user{n}-{role}@example.org"),
         role=str(role),
         city=city(city_name) if city_name else None,
         locale=kw.pop("locale", "en"),

@@ -115,8 +115,20 @@ def _babel(*args: str) -> None:
 @translate_cli.command("extract")
 def translate_extract():
     """Extract interface strings to messages.pot and update the catalogs."""
-    _babel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
-           "--project", "Resilient Cities Academy", "-o", str(POT), str(ROOT))
+    _babel(
+        "extract",
+        "-F",
+        str(ROOT / "babel.cfg"),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "Resilient Cities Academy",
+        "-o",
+        str(POT),
+        str(ROOT),
+    )
     _babel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
 
 
@@ -131,4 +143,3 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(setup_command)
-

@@ -75,7 +75,9 @@ def test_scorecard_must_have_all_47_questions(content_root):
 
     _edit_yaml(content_root, "quizzes/scorecard/essential-08.yaml", drop)
     joined = "\n".join(_errors(content_root))
-    assert "quizzes/scorecard/essential-08.yaml: questions: Essential 8 needs the questions P8.1–P8.9" in joined
+    assert (
+        "quizzes/scorecard/essential-08.yaml: questions: Essential 8 needs the questions P8.1–P8.9" in joined
+    )
 
 
 def test_lesson_without_front_matter(content_root):
@@ -98,7 +100,8 @@ def test_script_in_a_lesson_is_removed_at_render(content_root):
     path = next((content_root / "modules/climate-adaptation").glob("01-*.en.md"))
     path.write_text(
         path.read_text(encoding="utf-8")
-        + '\n\n<script>alert(1)</script>\n\n[x](javascript:alert(2)) <img src="https://evil.example/a.png" onerror="alert(3)">\n',
+        + "\n\n<script>alert(1)</script>\n\n[x](javascript:alert(2)) "
+        + '<img src="https://evil.example/a.png" onerror="alert(3)">\n',
         encoding="utf-8",
     )
     curriculum = load_curriculum(content_root)

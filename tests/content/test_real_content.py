@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from tests.content.conftest import REAL
 from training.content import load_curriculum
 from training.content.loader import SCORECARD_COUNTS
-from tests.content.conftest import REAL
 
 
 def test_the_real_curriculum_is_valid():
@@ -41,4 +41,3 @@ def test_the_adaptation_module_is_complete_in_both_languages():
     assert len(quiz.questions) >= 8
     assert {q.type for q in quiz.questions} == {"single", "multiple", "true_false"}
     assert all(1 <= q.essential <= 10 for q in quiz.questions)
-

@@ -20,5 +20,7 @@ def test_only_our_own_images():
 
 
 def test_raw_html_and_event_handlers_are_dropped():
-    html = render_markdown('<div onclick="x()">hi</div><iframe src="https://x"></iframe><svg onload=alert(1)>')
+    html = render_markdown(
+        '<div onclick="x()">hi</div><iframe src="https://x"></iframe><svg onload=alert(1)>'
+    )
     assert "onclick" not in html and "<iframe" not in html and "onload" not in html and "<svg" not in html

@@ -6,12 +6,12 @@ import yaml
 
 from tests import factories
 from tests.content.conftest import REAL
+from tests.services.test_learning import _right
 from training.content import load_curriculum
 from training.models import Question
 from training.services import quizzes
 from training.services.content_sync import sync_curriculum
 from training.services.learning import list_lessons
-from tests.services.test_learning import _right
 
 
 def test_sync_twice_changes_nothing(db_session):
@@ -29,7 +29,9 @@ def test_edit_updates_and_removed_question_keeps_old_attempts_readable(db_sessio
     removed = questions[0].key
 
     lesson_file = next((tmp_path / "modules/climate-adaptation").glob("01-*.en.md"))
-    lesson_file.write_text(lesson_file.read_text(encoding="utf-8") + "\n\nAn added paragraph.\n", encoding="utf-8")
+    lesson_file.write_text(
+        lesson_file.read_text(encoding="utf-8") + "\n\nAn added paragraph.\n", encoding="utf-8"
+    )
     quiz_file = tmp_path / "quizzes/climate-adaptation.yaml"
     data = yaml.safe_load(quiz_file.read_text(encoding="utf-8"))
     data["questions"] = [q for q in data["questions"] if q["id"] != removed]

@@ -20,13 +20,23 @@ def _wrong(q):
 
 def test_registry_has_the_three_types_and_grades_them():
     assert set(QUESTION_TYPES) >= {"single", "multiple", "true_false"}
-    body = {"options": [{"id": "a", "correct": True}, {"id": "b", "correct": False}, {"id": "c", "correct": True}]}
+    body = {
+        "options": [{"id": "a", "correct": True}, {"id": "b", "correct": False}, {"id": "c", "correct": True}]
+    }
     multiple = get_question_type("multiple")
-    assert multiple.grade(body, ["a", "c"]) and not multiple.grade(body, ["a"]) and not multiple.grade(body, ["a", "b", "c"])
+    assert (
+        multiple.grade(body, ["a", "c"])
+        and not multiple.grade(body, ["a"])
+        and not multiple.grade(body, ["a", "b", "c"])
+    )
     assert multiple.parse_response(["c", "a", "zzz"], body) == ["a", "c"]
     single = get_question_type("single")
     body1 = {"options": [{"id": "a", "correct": False}, {"id": "b", "correct": True}]}
-    assert single.grade(body1, "b") and not single.grade(body1, "a") and single.parse_response(["nope"], body1) is None
+    assert (
+        single.grade(body1, "b")
+        and not single.grade(body1, "a")
+        and single.parse_response(["nope"], body1) is None
+    )
     tf = get_question_type("true_false")
     assert tf.grade({"answer": False}, False) and tf.parse_response(["true"], {}) is True
     assert tf.summarise({}, True, "zh") == "正确"

@@ -32,9 +32,13 @@ def test_saving_answers_scores_and_records_who_changed_what(db_session):
     assessment = sc.get_or_create_assessment(city)
     assert sc.get_or_create_assessment(city).id == assessment.id
     p21, p91 = sc.get_question("P2.1"), sc.get_question("P9.1")
-    sc.save_answer(one, assessment, p21, {"score": "2", "comments": "Flood maps from 2019", "timescale": "2027"})
+    sc.save_answer(
+        one, assessment, p21, {"score": "2", "comments": "Flood maps from 2019", "timescale": "2027"}
+    )
     sc.save_answer(two, assessment, p91, {"score": 3, "responsible": "Emergency management bureau"})
-    sc.save_answer(two, assessment, p21, {"score": "3", "comments": "Flood maps from 2019", "timescale": "2027"})
+    sc.save_answer(
+        two, assessment, p21, {"score": "3", "comments": "Flood maps from 2019", "timescale": "2027"}
+    )
     card = sc.get_scorecard(assessment)
     assert card.total == 6 and card.answered == 2 and card.unanswered == 45
     e2 = card.essentials[1]
@@ -58,7 +62,12 @@ def test_saving_the_same_values_records_no_change(db_session):
 
 @pytest.mark.parametrize(
     "values, field",
-    [({"score": "4"}, "score"), ({"score": "-1"}, "score"), ({"score": "two"}, "score"), ({"responsible": "x" * 301}, "responsible")],
+    [
+        ({"score": "4"}, "score"),
+        ({"score": "-1"}, "score"),
+        ({"score": "two"}, "score"),
+        ({"responsible": "x" * 301}, "responsible"),
+    ],
 )
 def test_bad_values_are_refused_with_the_field_named(db_session, values, field):
     city = factories.city("Chengdu")

@@ -58,9 +58,7 @@ def sanitise_html(html: str) -> str:
     """Allowlist sanitising plus rel="noopener" on links; used for every stored or shown HTML."""
     cleaned = _strip_foreign_images(html)
     cleaned = cleaned.replace("<img>", "").replace('<img alt="">', "")
-    return Linker(callbacks=[_link_rel], parse_email=False, skip_tags={"pre", "code"}).linkify(
-        cleaned
-    )
+    return Linker(callbacks=[_link_rel], parse_email=False, skip_tags={"pre", "code"}).linkify(cleaned)
 
 
 def render_markdown(text: str) -> str:

@@ -4,9 +4,9 @@ from training.models.city import City
 from training.models.content import Lesson, Module, Question, Quiz
 from training.models.progress import LessonCompletion, QuizAttempt
 from training.models.scorecard import (
+    AnswerChange,
     Assessment,
     AssessmentAnswer,
-    AnswerChange,
     Essential,
     ScorecardQuestion,
 )

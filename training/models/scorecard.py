@@ -92,9 +92,7 @@ class AnswerChange(db.Model):
     __tablename__ = "answer_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_answer.id", ondelete="CASCADE"), index=True
-    )
+    answer_id: Mapped[int] = mapped_column(ForeignKey("assessment_answer.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -9,8 +9,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from training.extensions import db
-from training.models.base import utcnow
 from training.models import Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
+from training.models.base import utcnow
 
 
 @dataclass
@@ -84,7 +84,9 @@ def list_progress(user: User | None, modules: list[Module] | None = None) -> lis
     lesson_stats = {
         row.module_id: (row.n, row.minutes or 0)
         for row in db.session.execute(
-            select(Lesson.module_id, func.count(Lesson.id).label("n"), func.sum(Lesson.minutes).label("minutes"))
+            select(
+                Lesson.module_id, func.count(Lesson.id).label("n"), func.sum(Lesson.minutes).label("minutes")
+            )
             .where(Lesson.module_id.in_(ids), Lesson.active)
             .group_by(Lesson.module_id)
         )
@@ -183,10 +185,11 @@ def record_lesson_done(user: User, lesson: Lesson) -> bool:
         insert(table)
         .values(user_id=user.id, lesson_id=lesson.id, completed_at=utcnow())
         .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
+        .returning(table.c.id)
     )
-    result = db.session.execute(stmt)
+    created = db.session.execute(stmt).scalar() is not None
     db.session.commit()
-    return result.rowcount == 1
+    return created
 
 
 def is_lesson_done(user: User, lesson: Lesson) -> bool:

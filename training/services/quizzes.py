@@ -92,7 +92,7 @@ def list_questions(quiz: Quiz, kind: str, user: User) -> list[Question]:
         count = min(quiz.pretest_questions, len(questions))
         # Seeded by user and quiz: the same draw on every page load, different across trainees.
         rng = random.Random(f"{user.id}:{quiz.id}:{quiz.version}")  # noqa: S311 - not security
-        chosen = set(q.id for q in rng.sample(questions, count))
+        chosen = {q.id for q in rng.sample(questions, count)}
         questions = [q for q in questions if q.id in chosen]
     return questions
 
@@ -100,8 +100,7 @@ def list_questions(quiz: Quiz, kind: str, user: User) -> list[Question]:
 def parse_responses(questions: list[Question], form: dict[str, list[str]]) -> dict[str, Any]:
     """Form values (name `q-<key>`) to responses by question key; unanswered ones are None."""
     return {
-        q.key: get_question_type(q.type).parse_response(form.get(f"q-{q.key}", []), q.body)
-        for q in questions
+        q.key: get_question_type(q.type).parse_response(form.get(f"q-{q.key}", []), q.body) for q in questions
     }
 
 

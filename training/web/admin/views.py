@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from training.services import accounts, cities
 from training.web.access import role_required
 from training.web.admin import bp
-from training.web.admin.forms import CityForm, RoleForm
+from training.web.admin.forms import ROLE_LABELS, CityForm, RoleForm
 
 
 @bp.get("/")
@@ -26,7 +26,7 @@ def users():
         if user is None:
             abort(404)
         accounts.set_role(user, form.role.data)
-        flash(_("%(email)s is now %(role)s.", email=user.email, role=dict(form.role.choices)[form.role.data]), "success")
+        flash(_("%(email)s is now %(role)s.", email=user.email, role=ROLE_LABELS[form.role.data]), "success")
         return redirect(url_for("admin.users", q=request.args.get("q", "")))
     search = request.args.get("q", "")
     rows = accounts.list_users(search)
@@ -43,7 +43,9 @@ def city_list():
     form = CityForm()
     if form.validate_on_submit():
         try:
-            city = cities.create_city(**{name: field.data for name, field in form._fields.items() if name != "csrf_token"})
+            city = cities.create_city(
+                **{name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+            )
         except cities.CityExists:
             form.name_en.errors.append(_("This city is already in the list."))
         else:

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 MIN_PASSWORD = 10
@@ -10,11 +11,14 @@ class _CityAndLanguage:
     """Fields shared by registration and the profile."""
 
     city = SelectField(_l("City"), coerce=int, validators=[DataRequired(_l("Choose your city."))])
-    organisation = StringField(
-        _l("Department or organisation"), validators=[Optional(), Length(max=200)]
-    )
+    organisation = StringField(_l("Department or organisation"), validators=[Optional(), Length(max=200)])
     locale = SelectField(
-        _l("Preferred language"), choices=[("zh", "中文"), ("en", "English")], default="zh"
+        _l("Preferred language"),
+        choices=[
+            SelectChoice("zh", "中文", render_kw={"lang": "zh-Hans"}),
+            SelectChoice("en", "English", render_kw={"lang": "en"}),
+        ],
+        default="zh",
     )
 
 
@@ -22,7 +26,11 @@ class RegisterForm(_CityAndLanguage, FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(_l("Enter your email address.")), Email(_l("Enter a valid email address.")), Length(max=254)],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
     )
     password = PasswordField(
         _l("Password"),
@@ -33,7 +41,10 @@ class RegisterForm(_CityAndLanguage, FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the password"),
-        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The passwords do not match."))],
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
     )
 
 
@@ -64,5 +75,8 @@ class ResetPasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the password"),
-        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The passwords do not match."))],
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
     )

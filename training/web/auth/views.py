@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
 from training.mail import send_mail
@@ -20,8 +21,8 @@ from training.web.safe_next import safe_next
 
 def _city_choices(form) -> None:
     locale = current_locale()
-    form.city.choices = [(0, _("Choose your city…"))] + [
-        (c.id, c.label(locale)) for c in cities.list_cities()
+    form.city.choices = [SelectChoice("0", _("Choose your city…"))] + [
+        SelectChoice(str(c.id), c.label(locale)) for c in cities.list_cities()
     ]
 
 

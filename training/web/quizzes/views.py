@@ -70,9 +70,7 @@ def take(slug: str, kind: str):
         flash(_("This attempt could not be recorded: no attempts are left."), "error")
         return redirect(url_for("learn.module", slug=slug))
     if isinstance(result, quizzes.Unanswered):
-        return _render_form(
-            module, quiz, kind, questions, result.responses, result.missing, status, code=422
-        )
+        return _render_form(module, quiz, kind, questions, result.responses, result.missing, status, code=422)
     return redirect(url_for("quizzes.attempt", attempt_id=result.id))
 
 
@@ -88,4 +86,3 @@ def attempt(attempt_id: int):
     return render_template(
         "quizzes/result.html", attempt=attempt, module=module, quiz=quiz, status=status, items=items
     )
-

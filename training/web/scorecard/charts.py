@@ -40,9 +40,7 @@ def radar_chart(labels: list[tuple[str, str]], values: list[float], size: int = 
         axes.append((centre, centre, x2, y2, short, long, f"{lx},{ly},{anchor}"))
     shape = " ".join(
         f"{x},{y}"
-        for x, y in (
-            _point(centre, radius, i, count, max(0.0, min(1.0, v))) for i, v in enumerate(values)
-        )
+        for x, y in (_point(centre, radius, i, count, max(0.0, min(1.0, v))) for i, v in enumerate(values))
     )
     return RadarChart(size, centre, radius, rings, axes, shape)
 

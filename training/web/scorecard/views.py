@@ -60,8 +60,11 @@ def _answer_sheet(city, rows, title, back_url, self_url, module=None):
             for row in rows:
                 sc.save_answer(current_user, assessment, row.question, submitted[row.question.id])
             flash(_("Your answers are saved."), "success")
-            return redirect(request.form.get("after") == "results" and
-                            url_for("scorecard.results", city_id=city.id) or self_url)
+            return redirect(
+                request.form.get("after") == "results"
+                and url_for("scorecard.results", city_id=city.id)
+                or self_url
+            )
     return (
         render_template(
             "scorecard/answer.html",
@@ -106,7 +109,11 @@ def module_questions(city_id: int, slug: str):
         abort(404)
     card = sc.get_scorecard(sc.get_current_assessment(city))
     rows = card.rows(module.scorecard_questions)
-    title = _("Apply “%(module)s” to %(city)s", module=module.title(current_locale()), city=city.name(current_locale()))
+    title = _(
+        "Apply “%(module)s” to %(city)s",
+        module=module.title(current_locale()),
+        city=city.name(current_locale()),
+    )
     return _answer_sheet(
         city,
         rows,
@@ -133,7 +140,7 @@ def results(city_id: int):
         "scorecard/results.html",
         city=city,
         card=card,
-        radar=radar,
+        radar_data=radar,
         bars=bar_rows(card),
         changes=changes,
     )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from tests import factories
+from training.services import learning
+
+MODULE = "/learn/climate-adaptation/"
+
+
+def test_catalogue_and_module_page_in_both_languages(client):
+    en = client.get("/learn/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Climate adaptation" in en and '<html lang="en">' in en
+    zh = client.get("/learn/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="zh-Hans">' in zh and "城市" in zh
+    page = client.get(MODULE, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for text in (
+        "What you will be able to do",
+        "Essential 2",
+        "Lessons",
+        "Module quiz",
+        "Apply to your city",
+        "P2.1",
+    ):
+        assert text in page
+
+
+def test_module_page_shows_progress_and_done_lessons(client, login):
+    user = login(factories.user())
+    module, _ = factories.adaptation()
+    first = learning.list_lessons(module)[0]
+    learning.record_lesson_done(user, first)
+    page = client.get(MODULE).get_data(as_text=True)
+    total = len(learning.list_lessons(module))
+    assert f"Lessons done: 1 / {total}" in page
+    assert 'role="progressbar"' in page and f'aria-valuenow="{round(100 / (total + 1))}"' in page
+    assert "✓ Done" in page
+
+
+def test_lesson_page_renders_markdown_with_previous_and_next(client, login):
+    login(factories.user())
+    module, _ = factories.adaptation()
+    lessons = learning.list_lessons(module)
+    html = client.get(f"{MODULE}{lessons[1].slug}").get_data(as_text=True)
+    assert "<h2>" in html and 'rel="prev"' in html and 'rel="next"' in html
+    assert lessons[0].title("en") in html and lessons[2].title("en") in html
+    assert "Mark as done and continue" in html
+
+
+def test_marking_done_moves_to_the_next_lesson_and_twice_is_harmless(client, login):
+    user = login(factories.user())
+    module, _ = factories.adaptation()
+    lessons = learning.list_lessons(module)
+    url = f"{MODULE}{lessons[0].slug}/done"
+    first = client.post(url)
+    assert first.headers["Location"].endswith(f"{MODULE}{lessons[1].slug}")
+    client.post(url)
+    assert learning.list_progress(user, [module])[0].lessons_done == 1
+    last = client.post(f"{MODULE}{lessons[-1].slug}/done")
+    assert last.headers["Location"].endswith(f"{MODULE}#quiz")
+
+
+def test_a_missing_translation_shows_the_other_language_with_a_notice(client, db_session):
+    module, _ = factories.adaptation()
+    lesson = learning.list_lessons(module)[0]
+    lesson.html_zh = ""
+    db_session.commit()
+    html = client.get(f"{MODULE}{lesson.slug}", headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert "其他语言" in html or "尚无" in html or "暂无" in html, "the fallback notice is shown in Chinese"
+    assert 'lang="en"' in html.split('class="prose"')[1][:40] or 'class="prose" lang="en"' in html
+
+
+def test_my_learning_lists_every_module_with_progress(client, login):
+    login(factories.user())
+    page = client.get("/learn/my").get_data(as_text=True)
+    assert "My learning" in page and "Climate adaptation" in page and "Quiz not taken yet" in page
+
+
+def test_apply_to_city_goes_to_the_modules_scorecard_questions(client, login):
+    user = login(factories.user(city_name="Chengdu"))
+    response = client.get(f"{MODULE}apply")
+    assert response.headers["Location"].endswith(f"/scorecard/city/{user.city_id}/module/climate-adaptation")
+
+
+def test_apply_without_a_city_asks_for_one(client, login):
+    login(factories.user(city_name=None))
+    response = client.get(f"{MODULE}apply")
+    assert response.headers["Location"].endswith("/auth/profile")
+
+
+def test_catalogue_queries_do_not_grow_with_progress(client, login, count_queries):
+    user = login(factories.user())
+    client.get("/learn/my")
+    with count_queries() as before:
+        client.get("/learn/my")
+    module, _ = factories.adaptation()
+    for lesson in learning.list_lessons(module):
+        learning.record_lesson_done(user, lesson)
+    with count_queries() as after:
+        client.get("/learn/my")
+    assert before.count == after.count

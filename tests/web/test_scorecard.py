@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from tests import factories
+from training.services import learning
+from training.services import scorecard as sc
+
+
+def _sheet_url(city, slug="climate-adaptation"):
+    return f"/scorecard/city/{city.id}/module/{slug}"
+
+
+def test_module_sheet_shows_exactly_the_modules_questions_with_current_answers(client, login):
+    user = login(factories.user(city_name="Chengdu"))
+    module, _ = factories.adaptation()
+    assessment = sc.get_or_create_assessment(user.city)
+    sc.save_answer(user, assessment, sc.get_question("P2.1"), {"score": "2", "comments": "Maps from 2019"})
+    html = client.get(_sheet_url(user.city)).get_data(as_text=True)
+    for qid in module.scorecard_questions:
+        assert f'id="{qid}"' in html
+    assert 'id="P1.1"' not in html
+    assert 'name="P2.1-score" value="2" checked' in html and "Maps from 2019" in html
+
+
+def test_saving_answers_from_the_sheet(client, login):
+    user = login(factories.user(city_name="Chengdu"))
+    data = {"P2.1-score": "3", "P2.1-evidence": "Risk atlas 2024", "P9.1-score": "1", "after": "results"}
+    response = client.post(_sheet_url(user.city), data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/results")
+    card = sc.get_scorecard(sc.get_current_assessment(user.city))
+    assert card.total == 4 and card.answered == 2
+    assert {r.question.id: r.answer.evidence for r in card.rows(["P2.1"])} == {"P2.1": "Risk atlas 2024"}
+
+
+def test_a_bad_field_is_shown_next_to_it_and_nothing_is_saved(client, login):
+    user = login(factories.user(city_name="Chengdu"))
+    data = {"P2.1-score": "3", "P9.1-score": "7", "P9.1-comments": "keep me", "P2.3-responsible": "x" * 400}
+    response = client.post(_sheet_url(user.city), data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="P9.1-score-error"' in html and 'id="P2.3-responsible-error"' in html
+    assert "keep me" in html and 'name="P2.1-score" value="3" checked' in html
+    assessment = sc.get_current_assessment(user.city)
+    assert sc.get_scorecard(assessment).answered == 0
+
+
+def test_results_page_shows_total_essentials_radar_bars_and_unanswered(client, login):
+    user = login(factories.user(city_name="Chengdu"))
+    assessment = sc.get_or_create_assessment(user.city)
+    for qid, score in (("P1.1", 3), ("P5.2", 2), ("P10.2", 1)):
+        sc.save_answer(user, assessment, sc.get_question(qid), {"score": score})
+    html = client.get(f"/scorecard/city/{user.city_id}/results").get_data(as_text=True)
+    assert '<p class="big-number" id="total-score">6 / 141</p>' in html
+    assert "44 questions are still unanswered" in html
+    assert '<svg class="chart radar"' in html and "<title" in html and "<desc" in html
+    assert html.count('class="chart bar"') == 47
+    assert "1. " in html and "3 / 9" in html  # Essential 1: 3 of 9
+
+
+def test_results_in_chinese(client, login):
+    user = login(factories.user(city_name="Chengdu", locale="zh"))
+    html = client.get(f"/scorecard/city/{user.city_id}/results").get_data(as_text=True)
+    assert '<html lang="zh-Hans">' in html and "0 / 141" in html
+    assert "要素" in html
+
+
+def test_results_page_queries_do_not_grow_with_answers(client, login, count_queries):
+    user = login(factories.user(city_name="Chengdu"))
+    assessment = sc.get_or_create_assessment(user.city)
+    url = f"/scorecard/city/{user.city_id}/results"
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    for qid in ("P1.1", "P2.2", "P3.3", "P4.4", "P6.1", "P7.2", "P8.8", "P9.7"):
+        sc.save_answer(user, assessment, sc.get_question(qid), {"score": 2})
+    with count_queries() as many:
+        client.get(url)
+    assert few.count == many.count
+
+
+def test_every_module_links_to_existing_scorecard_questions(db_session):
+    for module in learning.list_modules():
+        for qid in module.scorecard_questions:
+            assert sc.get_question(qid) is not None
