@@ -56,6 +56,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = _login_message
     init_i18n(app)
 
     @login_manager.user_loader
@@ -69,6 +71,12 @@ def register_extensions(app: Flask) -> None:
         if user is None or str(user.session_version) != version:
             return None  # the password changed: older sessions end
         return user
+
+
+def _login_message(_message: str) -> str:
+    from flask_babel import gettext
+
+    return gettext("Please log in to continue.")
 
 
 def register_blueprints(app: Flask) -> None:
