@@ -4,11 +4,12 @@
   "use strict";
   if (!window.localStorage || !window.sessionStorage) { return; }
   var hasErrors = document.querySelector(".error-summary") !== null;
-  // A form was submitted and this page shows no error: the server accepted it.
+  // A draft is dropped only when the page says the server accepted the form
+  // (a saved-answers message or a quiz result) — never on an error page.
   var submitted = sessionStorage.getItem("autosave-submitted");
-  if (submitted) {
+  if (submitted && document.querySelector("[data-form-accepted], .flash-success")) {
     sessionStorage.removeItem("autosave-submitted");
-    if (!hasErrors) { localStorage.removeItem(submitted); }
+    localStorage.removeItem(submitted);
   }
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     var key = "autosave:" + form.getAttribute("data-autosave");

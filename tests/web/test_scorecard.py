@@ -61,6 +61,11 @@ def test_results_in_chinese(client, login):
     html = client.get(f"/scorecard/city/{user.city_id}/results").get_data(as_text=True)
     assert '<html lang="zh-Hans">' in html and "0 / 141" in html
     assert "要素" in html
+    assessment = sc.get_or_create_assessment(user.city)
+    sc.save_answer(user, assessment, sc.get_question("P1.1"), {"score": 1, "comments": "已有规划"})
+    html = client.get(f"/scorecard/city/{user.city_id}/results").get_data(as_text=True)
+    changes = html.split('class="changes"')[1]
+    assert "comments" not in changes and "score" not in changes and "备注" in changes
 
 
 def test_results_page_queries_do_not_grow_with_answers(client, login, count_queries):
