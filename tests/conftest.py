@@ -57,6 +57,8 @@ def build_app(url: str, **overrides):
 
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     config.update(SQLALCHEMY_DATABASE_URI=url, **overrides)
+    # Developers may point the suite at another copy of the content while editing the real one.
+    config["CONTENT_ROOT"] = os.environ.get("TEST_CONTENT_ROOT", config["CONTENT_ROOT"])
     app = create_app(config)
     with app.app_context():
         upgrade()

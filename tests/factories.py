@@ -43,3 +43,28 @@ def adaptation() -> tuple[Module, Quiz]:
     module = db.session.scalar(select(Module).where(Module.slug == "climate-adaptation"))
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
     return module, quiz
+
+
+def cohort(trainer: User | None = None, city_name: str = "Chengdu", name: str = "Chengdu workshop", **kw):
+    """A cohort of `city_name` trained by `trainer` (a new trainer if None), assigned the adaptation module."""
+    from training.services import cohorts
+
+    trainer = trainer or user(Role.TRAINER, city_name=None)
+    module, _quiz = adaptation()
+    values = cohorts.CohortValues(
+        name=name,
+        city=city(city_name),
+        starts_on=None,
+        ends_on=None,
+        module_ids=kw.pop("module_ids", [module.id]),
+        trainer_ids=[trainer.id],
+    )
+    return cohorts.create_cohort(trainer, values)
+
+
+def member(cohort_obj, **kw) -> User:
+    from training.services import cohorts
+
+    u = user(**kw)
+    cohorts.add_member(cohort_obj, u)
+    return u

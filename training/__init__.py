@@ -60,6 +60,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.localize_callback = _login_message
     init_i18n(app)
 
+    from training.web.vocabulary import vocabulary
+
+    app.context_processor(vocabulary)
+
     @login_manager.user_loader
     def load_user(token: str):
         from training.models import User
@@ -82,12 +86,15 @@ def _login_message(_message: str) -> str:
 def register_blueprints(app: Flask) -> None:
     from training.web.admin import bp as admin_bp
     from training.web.auth import bp as auth_bp
+    from training.web.case_studies import bp as case_studies_bp
+    from training.web.cohorts import bp as cohorts_bp
     from training.web.learn import bp as learn_bp
     from training.web.main import bp as main_bp
     from training.web.quizzes import bp as quizzes_bp
     from training.web.scorecard import bp as scorecard_bp
 
-    for bp in (main_bp, auth_bp, learn_bp, quizzes_bp, scorecard_bp, admin_bp):
+    blueprints = (main_bp, auth_bp, learn_bp, quizzes_bp, scorecard_bp, case_studies_bp, cohorts_bp, admin_bp)
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

@@ -13,4 +13,6 @@ def content_root(tmp_path) -> Path:
     """A copy of the real curriculum in a temporary folder, to break on purpose."""
     shutil.copytree(REAL / "modules", tmp_path / "modules")
     shutil.copytree(REAL / "quizzes", tmp_path / "quizzes")
+    if (REAL / "library").exists():
+        shutil.copytree(REAL / "library", tmp_path / "library")
     return tmp_path

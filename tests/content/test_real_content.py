@@ -6,7 +6,7 @@ import re
 
 from tests.content.conftest import REAL
 from training.content import load_curriculum
-from training.content.loader import SCORECARD_COUNTS
+from training.content.parsing import SCORECARD_COUNTS
 
 
 def test_the_real_curriculum_is_valid():

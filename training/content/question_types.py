@@ -10,21 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from training.content.errors import Collector
-from training.content.schema import LANGUAGES
-
-
-def _bilingual(value: Any, field: str, err: Collector) -> dict[str, str]:
-    if not isinstance(value, dict):
-        err.add(field, "must be a mapping with 'en' and 'zh' texts")
-        return {}
-    result = {}
-    for lang in LANGUAGES:
-        text = value.get(lang)
-        if not isinstance(text, str) or not text.strip():
-            err.add(f"{field}.{lang}", "is missing or empty")
-        else:
-            result[lang] = text.strip()
-    return result
+from training.content.parsing import bilingual
 
 
 class QuestionType:
@@ -76,7 +62,7 @@ class _OptionsType(QuestionType):
             parsed.append(
                 {
                     "id": oid,
-                    "text": _bilingual(option.get("text"), f"{ofield}.text", err),
+                    "text": bilingual(option.get("text"), f"{ofield}.text", err),
                     "correct": correct is True,
                 }
             )

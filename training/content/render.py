@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import bleach
 import markdown
 from bleach.linkifier import Linker
@@ -61,8 +63,19 @@ def sanitise_html(html: str) -> str:
     return Linker(callbacks=[_link_rel], parse_email=False, skip_tags={"pre", "code"}).linkify(cleaned)
 
 
+GLOSSARY_LINK_RE = re.compile(r"\]\(glossary:([a-z0-9]+(?:-[a-z0-9]+)*)\)")
+GLOSSARY_URL = "/learn/glossary/#"
+
+
+def glossary_refs(text: str) -> list[str]:
+    """Glossary ids linked from Markdown as [term](glossary:id)."""
+    return GLOSSARY_LINK_RE.findall(text)
+
+
 def render_markdown(text: str) -> str:
-    """Markdown (tables, fenced code) to sanitised HTML. Raw HTML in the source is dropped."""
+    """Markdown (tables, fenced code) to sanitised HTML. Raw HTML in the source is dropped;
+    [term](glossary:id) links become links to the glossary entry."""
+    text = GLOSSARY_LINK_RE.sub(lambda m: f"]({GLOSSARY_URL}{m.group(1)})", text)
     html = markdown.markdown(
         text,
         extensions=["tables", "fenced_code", "sane_lists"],

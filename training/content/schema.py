@@ -24,6 +24,7 @@ class LessonDef:
     html: dict[str, str]
     sources: tuple[Source, ...]
     version: str
+    glossary_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ModuleDef:
     sources: tuple[Source, ...]
     lessons: tuple[LessonDef, ...]
     version: str
+    case_studies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,4 +87,47 @@ class Curriculum:
     modules: tuple[ModuleDef, ...] = ()
     quizzes: tuple[QuizDef, ...] = ()
     essentials: tuple[EssentialDef, ...] = ()
+    case_studies: tuple[CaseStudyDef, ...] = ()
+    glossary: tuple[GlossaryTermDef, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+
+
+HAZARDS = (
+    "flood", "heat", "drought", "typhoon", "storm-surge", "sea-level-rise",
+    "landslide", "earthquake", "water-scarcity", "air-pollution", "cold-wave",
+)  # fmt: skip
+REGIONS = (
+    "east-asia", "south-east-asia", "south-asia", "europe", "north-america",
+    "latin-america", "africa", "middle-east", "oceania",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CaseStudyDef:
+    slug: str
+    path: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    city: dict[str, str]
+    country: dict[str, str]
+    region: str
+    years: str
+    hazards: tuple[str, ...]
+    topics: tuple[str, ...]
+    essentials: tuple[int, ...]
+    cautionary: bool
+    sources: tuple[dict[str, str], ...]
+    body: dict[str, str]  # Markdown per language, as written
+    html: dict[str, str]  # rendered and sanitised
+    glossary_refs: tuple[str, ...]
+    version: str
+
+
+@dataclass(frozen=True)
+class GlossaryTermDef:
+    id: str
+    term: dict[str, str]
+    definition: dict[str, str]
+    source: dict[str, str] | None
+    see_also: tuple[str, ...]
+    position: int

@@ -1,7 +1,17 @@
 """SQLAlchemy models, one file per area. Importing this package registers every table."""
 
 from training.models.city import City
+from training.models.cohort import (
+    Attendance,
+    Certificate,
+    Cohort,
+    CohortMember,
+    CohortModule,
+    CohortSession,
+    CohortTrainer,
+)
 from training.models.content import Lesson, Module, Question, Quiz
+from training.models.library import CaseStudy, GlossaryTerm
 from training.models.progress import LessonCompletion, QuizAttempt
 from training.models.scorecard import (
     AnswerChange,
@@ -14,10 +24,19 @@ from training.models.user import Role, User
 
 __all__ = [
     "AnswerChange",
+    "Attendance",
+    "Certificate",
+    "Cohort",
+    "CohortMember",
+    "CohortModule",
+    "CohortSession",
+    "CohortTrainer",
     "Assessment",
     "AssessmentAnswer",
+    "CaseStudy",
     "City",
     "Essential",
+    "GlossaryTerm",
     "Lesson",
     "LessonCompletion",
     "Module",

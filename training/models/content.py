@@ -26,6 +26,7 @@ class Module(db.Model):
     summary_zh: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     sources: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    case_studies: Mapped[list[str]] = mapped_column(JSON, default=list)
     version: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(default=True)
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from training.content.schema import Curriculum
 from training.extensions import db
 from training.models import Essential, Lesson, Module, Question, Quiz, ScorecardQuestion
+from training.services.library import sync_library
 
 
 @dataclass
@@ -45,6 +46,7 @@ def sync_curriculum(curriculum: Curriculum) -> SyncReport:
     _sync_scorecard(curriculum, report)
     modules = _sync_modules(curriculum, report)
     _sync_quizzes(curriculum, modules, report)
+    sync_library(curriculum, report)
     db.session.commit()
     return report
 
@@ -118,6 +120,7 @@ def _sync_modules(curriculum: Curriculum, report: SyncReport) -> dict[str, Modul
                 "summary_zh": m.summary.get("zh", ""),
                 "objectives": m.objectives,
                 "sources": [{"title": s.title, "url": s.url} for s in m.sources],
+                "case_studies": list(m.case_studies),
                 "version": m.version,
                 "active": True,
             },

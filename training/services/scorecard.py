@@ -19,6 +19,7 @@ from training.models import (
     User,
 )
 from training.models.base import utcnow
+from training.services.cohorts import trains_city
 
 MAX_SCORE = 3
 TEXT_LIMITS = {"comments": 4000, "evidence": 4000, "actions": 4000, "responsible": 300, "timescale": 200}
@@ -28,13 +29,13 @@ TEXT_LIMITS = {"comments": 4000, "evidence": 4000, "actions": 4000, "responsible
 
 
 def can_view_city_scorecard(user: User, city: City) -> bool:
-    """Scorecard answers are sensitive: only the city's own people and admins see them.
-
-    Trainers of the city's cohorts join this list when cohorts exist.
-    """
+    """Scorecard answers are sensitive: only the city's own people, the trainers of the city's
+    cohorts and admins see them."""
     if not user.is_authenticated:
         return False
-    return user.role == Role.ADMIN or user.city_id == city.id
+    if user.role == Role.ADMIN or user.city_id == city.id:
+        return True
+    return user.role == Role.TRAINER and trains_city(user, city)
 
 
 def can_edit_city_scorecard(user: User, city: City) -> bool:

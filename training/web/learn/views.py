@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
-from training.services import learning, quizzes
+from training.services import cohorts, learning, library, quizzes
 from training.web.learn import bp
 
 
@@ -27,7 +27,15 @@ def catalogue():
 @login_required
 def my_learning():
     rows = learning.list_progress(current_user)
-    return render_template("learn/my_learning.html", rows=rows)
+    assigned = cohorts.assigned_module_ids(current_user)
+    order = {module_id: i for i, module_id in enumerate(assigned)}
+    rows.sort(key=lambda row: (row.module.id not in order, order.get(row.module.id, 0)))
+    return render_template(
+        "learn/my_learning.html",
+        rows=rows,
+        assigned=set(assigned),
+        memberships=cohorts.list_memberships(current_user),
+    )
 
 
 @bp.get("/<slug>/")
@@ -36,7 +44,15 @@ def module(slug: str):
     user = current_user if current_user.is_authenticated else None
     page = learning.get_module_page(user, module)
     status = quizzes.get_status(user, page.quiz) if (user and page.quiz) else None
-    return render_template("learn/module.html", page=page, status=status, form=FlaskForm())
+    case_studies = library.list_case_studies_by_slug(module.case_studies)
+    return render_template(
+        "learn/module.html", page=page, status=status, case_studies=case_studies, form=FlaskForm()
+    )
+
+
+@bp.get("/glossary/")
+def glossary():
+    return render_template("learn/glossary.html", terms=library.list_glossary())
 
 
 @bp.get("/<slug>/<lesson_slug>")

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+
+from training.web.cohorts import views  # noqa: E402,F401

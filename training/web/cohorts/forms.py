@@ -1,0 +1,66 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        _l("Name of the cohort"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)]
+    )
+    city = SelectField(
+        _l("City of the delegation"), coerce=int, validators=[DataRequired(_l("Choose a city."))]
+    )
+    starts_on = DateField(_l("First day"), validators=[Optional()])
+    ends_on = DateField(_l("Last day"), validators=[Optional()])
+    modules = CheckboxList(_l("Modules assigned, in this order"), coerce=int)
+    trainers = CheckboxList(_l("Trainers"), coerce=int)
+    inactive_days = IntegerField(
+        _l("Flag trainees with no activity for this many days"),
+        default=7,
+        validators=[
+            DataRequired(_l("Enter a number of days.")),
+            NumberRange(1, 365, _l("From 1 to 365 days.")),
+        ],
+    )
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+    def validate_modules(self, field):
+        if not field.data:
+            raise ValidationError(_l("Assign at least one module."))
+
+
+class JoinForm(FlaskForm):
+    code = StringField(
+        _l("Join code"),
+        validators=[DataRequired(_l("Enter the code your trainer gave you.")), Length(max=20)],
+    )
+
+
+class AddMemberForm(FlaskForm):
+    email = EmailField(
+        _l("Email of a registered trainee"),
+        validators=[DataRequired(_l("Enter an email address.")), Email(_l("Enter a valid email address."))],
+    )
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Session"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
+    held_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date."))])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])

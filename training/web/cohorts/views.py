@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from training.i18n import current_locale
+from training.services import accounts, cities, cohorts, learning, quizzes
+from training.services.progress_matrix import build_cohort_matrix, sort_and_filter
+from training.web.access import role_required
+from training.web.cohorts import bp
+from training.web.cohorts.forms import AddMemberForm, CohortForm, JoinForm, SessionForm
+
+STAFF = ("trainer", "admin")
+
+
+def _cohort_or_404(cohort_id: int):
+    """The cohort, if the current user trains it (or is an admin); 404 otherwise (no leak)."""
+    cohort = cohorts.get_cohort(cohort_id)
+    if cohort is None or not cohorts.can_manage_cohort(current_user, cohort):
+        abort(404)
+    return cohort
+
+
+def _fill_choices(form: CohortForm) -> None:
+    locale = current_locale()
+    form.city.choices = [SelectChoice("0", _("Choose a city…"))] + [
+        SelectChoice(str(c.id), c.label(locale)) for c in cities.list_cities()
+    ]
+    form.modules.choices = [SelectChoice(str(m.id), m.title(locale)) for m in learning.list_modules()]
+    form.trainers.choices = [
+        SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in cohorts.list_trainer_candidates()
+    ]
+
+
+def _values(form: CohortForm):
+    city = cities.get_city(form.city.data)
+    if city is None:
+        form.city.errors.append(_("Choose a city."))
+        return None
+    return cohorts.CohortValues(
+        name=form.name.data,
+        city=city,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        module_ids=list(form.modules.data or []),
+        trainer_ids=list(form.trainers.data or []),
+        inactive_days=form.inactive_days.data,
+    )
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def index():
+    rows = cohorts.list_cohorts_for(current_user)
+    return render_template("cohorts/index.html", rows=rows, counts=cohorts.member_counts(rows))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def create():
+    form = CohortForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.trainers.data = [current_user.id] if current_user.role == "trainer" else []
+        form.modules.data = [m.id for m in learning.list_modules()]
+    if form.validate_on_submit():
+        values = _values(form)
+        if values is not None:
+            cohort = cohorts.create_cohort(current_user, values)
+            flash(_("The cohort is created. Its join code is %(code)s.", code=cohort.join_code), "success")
+            return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=None), (422 if form.errors else 200)
+
+
+@bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = CohortForm(obj=cohort)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.city.data = cohort.city_id
+        form.modules.data = [m.id for m in cohorts.list_modules(cohort)]
+        form.trainers.data = [u.id for u in cohorts.list_trainers(cohort)]
+    if form.validate_on_submit():
+        values = _values(form)
+        if values is not None:
+            cohorts.update_cohort(cohort, values, current_user)
+            flash(_("The cohort is saved."), "success")
+            return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=cohort), (422 if form.errors else 200)
+
+
+@bp.get("/<int:cohort_id>/")
+@role_required(*STAFF)
+def matrix(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    data = build_cohort_matrix(cohort)
+    sort = request.args.get("sort", "name")
+    only = request.args.get("only", "")
+    return render_template(
+        "cohorts/matrix.html",
+        cohort=cohort,
+        matrix=data,
+        rows=sort_and_filter(data, sort, only),
+        sort=sort,
+        only=only,
+        trainers=cohorts.list_trainers(cohort),
+        invite_url=url_for("cohorts.join_link", code=cohort.join_code, _external=True),
+        add_form=AddMemberForm(),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/<int:cohort_id>/members")
+@role_required(*STAFF)
+def add_member(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = AddMemberForm()
+    if form.validate_on_submit():
+        user = accounts.get_user_by_email(form.email.data)
+        if user is None:
+            flash(
+                _("No account uses %(email)s. Ask the trainee to register first.", email=form.email.data),
+                "error",
+            )
+        elif cohorts.add_member(cohort, user):
+            flash(_("%(name)s was added to the cohort.", name=user.name), "success")
+        else:
+            flash(_("%(name)s is already a member.", name=user.name), "info")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(url_for("cohorts.matrix", cohort_id=cohort.id) + "#members")
+
+
+@bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
+@role_required(*STAFF)
+def remove_member(cohort_id: int, user_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    if FlaskForm().validate_on_submit():
+        cohorts.remove_member(cohort, user_id)
+        flash(_("The trainee was removed from the cohort; their own progress is kept."), "success")
+    return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
+
+
+@bp.post("/<int:cohort_id>/joining")
+@role_required(*STAFF)
+def set_joining(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    if FlaskForm().validate_on_submit():
+        is_open = request.form.get("open") == "1"
+        cohorts.set_joining(cohort, is_open)
+        flash(_("Joining is open.") if is_open else _("Joining is closed."), "success")
+    return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
+
+
+@bp.route("/<int:cohort_id>/sessions", methods=["GET", "POST"])
+@role_required(*STAFF)
+def sessions(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = SessionForm()
+    if form.validate_on_submit():
+        cohorts.add_session(cohort, form.title.data, form.held_on.data, form.place.data or "")
+        flash(_("The session is added."), "success")
+        return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
+    members = cohorts.list_members(cohort)
+    return render_template(
+        "cohorts/sessions.html",
+        cohort=cohort,
+        form=form,
+        sessions=cohorts.list_sessions(cohort),
+        members=members,
+        attendance=cohorts.attendance_map(cohort),
+        csrf_form=FlaskForm(),
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/<int:cohort_id>/sessions/<int:session_id>/attendance")
+@role_required(*STAFF)
+def attendance(cohort_id: int, session_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    session = cohorts.get_session(cohort, session_id)
+    if session is None:
+        abort(404)
+    if FlaskForm().validate_on_submit():
+        member_ids = [u.id for u in cohorts.list_members(cohort)]
+        present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+        cohorts.record_attendance(session, present & set(member_ids), member_ids)
+        flash(_("Attendance is saved."), "success")
+    return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
+
+
+@bp.get("/<int:cohort_id>/trainees/<int:user_id>")
+@role_required(*STAFF)
+def trainee(cohort_id: int, user_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    user = accounts.get_user(user_id)
+    if user is None or not cohorts.is_member(user, cohort):
+        abort(404)
+    locale = current_locale()
+    attempts = []
+    for module in cohorts.list_modules(cohort):
+        quiz = quizzes.get_quiz(module)
+        if quiz is None:
+            continue
+        for attempt in quizzes.list_attempts(user, quiz):
+            attempts.append((module, attempt, quizzes.review_attempt(attempt, locale)))
+    progress = learning.list_progress(user, cohorts.list_modules(cohort))
+    return render_template(
+        "cohorts/trainee.html", cohort=cohort, trainee=user, attempts=attempts, progress=progress
+    )
+
+
+# --- trainees joining ----------------------------------------------------------------------
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@login_required
+def join():
+    form = JoinForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        try:
+            cohort = cohorts.join_cohort(current_user, form.code.data)
+        except cohorts.JoinRefused as refused:
+            message = (
+                _("Joining this cohort is closed. Ask your trainer.")
+                if refused.reason == "closed"
+                else _("No cohort has this code. Check it and try again.")
+            )
+            form.code.errors.append(message)
+        else:
+            flash(_("You have joined “%(name)s”.", name=cohort.name), "success")
+            return redirect(url_for("learn.my_learning"))
+    return render_template("cohorts/join.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/join/<code>")
+def join_link(code: str):
+    """The invitation link: log in (or register) first, then confirm on the join page."""
+    target = url_for("cohorts.join", code=code)
+    if not current_user.is_authenticated:
+        flash(_("Log in or register to join the cohort."), "info")
+        return redirect(url_for("auth.login", next=target))
+    return redirect(target)
