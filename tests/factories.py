@@ -46,7 +46,7 @@ def adaptation() -> tuple[Module, Quiz]:
 
 
 def cohort(trainer: User | None = None, city_name: str = "Chengdu", name: str = "Chengdu workshop", **kw):
-    """A cohort of `city_name` trained by `trainer` (a new trainer if None), assigned the adaptation module."""
+    """A cohort of `city_name` trained by `trainer` (new if None), assigned the adaptation module."""
     from training.services import cohorts
 
     trainer = trainer or user(Role.TRAINER, city_name=None)
