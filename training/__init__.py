@@ -87,13 +87,17 @@ def register_blueprints(app: Flask) -> None:
     from training.web.admin import bp as admin_bp
     from training.web.auth import bp as auth_bp
     from training.web.case_studies import bp as case_studies_bp
+    from training.web.certificates import bp as certificates_bp
     from training.web.cohorts import bp as cohorts_bp
     from training.web.learn import bp as learn_bp
     from training.web.main import bp as main_bp
     from training.web.quizzes import bp as quizzes_bp
     from training.web.scorecard import bp as scorecard_bp
 
-    blueprints = (main_bp, auth_bp, learn_bp, quizzes_bp, scorecard_bp, case_studies_bp, cohorts_bp, admin_bp)
+    blueprints = (
+        main_bp, auth_bp, learn_bp, quizzes_bp, scorecard_bp,
+        case_studies_bp, cohorts_bp, certificates_bp, admin_bp,
+    )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
 

@@ -42,3 +42,8 @@
     form.addEventListener("submit", function () { sessionStorage.setItem("autosave-submitted", key); });
   });
 })();
+
+/* Print buttons (the print stylesheet lays the page out). */
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});

@@ -77,7 +77,11 @@ def test_sponge_city_target_is_never_80_percent_by_2020(curriculum):
             if _year_for(text, match.start(), match.end()) != "2020":
                 continue
             context = text[max(0, match.start() - 120) : match.end() + 120]
-            if not re.search(r"not|wrong|error|mistake|misread|incorrect|inaccurate|不是|误|错|并非|而非|不准确", context, re.I):
+            if not re.search(
+                r"not|wrong|error|mistake|misread|incorrect|inaccurate|不是|误|错|并非|而非|不准确",
+                context,
+                re.I,
+            ):
                 offenders.append(context)
     assert offenders == []
 

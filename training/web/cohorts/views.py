@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
-from training.services import accounts, cities, cohorts, learning, quizzes
+from training.services import accounts, certificates, cities, cohorts, exports, learning, quizzes
+from training.services import evaluation as evaluation_service
 from training.services.progress_matrix import build_cohort_matrix, sort_and_filter
 from training.web.access import role_required
 from training.web.cohorts import bp
@@ -247,3 +249,67 @@ def join_link(code: str):
         flash(_("Log in or register to join the cohort."), "info")
         return redirect(url_for("auth.login", next=target))
     return redirect(target)
+
+
+# --- evaluation and exports ------------------------------------------------------------------
+
+
+@bp.get("/<int:cohort_id>/evaluation")
+@role_required(*STAFF)
+def evaluation(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    locale = current_locale()
+    report = evaluation_service.knowledge_gain(cohort)
+    module_rows = [r for r in report.modules if r.n]
+    essential_rows = [r for r in report.essentials if r.n]
+    return render_template(
+        "cohorts/evaluation.html",
+        cohort=cohort,
+        report=report,
+        module_chart=evaluation_service.gain_chart(
+            module_rows, [r.module.title(locale) for r in module_rows]
+        ),
+        essential_chart=evaluation_service.gain_chart(
+            essential_rows, [_("E%(n)d", n=r.essential) for r in essential_rows]
+        ),
+        items=evaluation_service.item_analysis(cohort),
+    )
+
+
+EXPORTS = {"matrix", "attempts", "items"}
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.get("/<int:cohort_id>/export/<table>.<fmt>")
+@role_required(*STAFF)
+def export(cohort_id: int, table: str, fmt: str):
+    cohort = _cohort_or_404(cohort_id)
+    if table not in EXPORTS or fmt not in MIMETYPES:
+        abort(404)
+    locale = current_locale()
+    if table == "matrix":
+        data = exports.matrix_table(build_cohort_matrix(cohort), locale)
+    elif table == "attempts":
+        data = exports.attempts_table(cohort, locale)
+    else:
+        data = exports.item_table(evaluation_service.item_analysis(cohort), locale)
+    body = exports.to_csv(data) if fmt == "csv" else exports.to_xlsx(data)
+    filename = exports.safe_filename(f"{cohort.name}-{table}", fmt)
+    return Response(
+        body,
+        mimetype=MIMETYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.post("/<int:cohort_id>/certificates")
+@role_required(*STAFF)
+def issue_certificates(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    if FlaskForm().validate_on_submit():
+        issued = certificates.issue_certificates(cohort)
+        flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
+    return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))

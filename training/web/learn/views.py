@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
-from training.services import cohorts, learning, library, quizzes
+from training.services import certificates, cohorts, learning, library, quizzes
 from training.web.learn import bp
 
 
@@ -35,6 +35,10 @@ def my_learning():
         rows=rows,
         assigned=set(assigned),
         memberships=cohorts.list_memberships(current_user),
+        certificates=[
+            certificates.describe_certificate(c, current_locale())
+            for c in certificates.list_certificates(current_user)
+        ],
     )
 
 
@@ -87,11 +91,23 @@ def mark_done(slug: str, lesson_slug: str):
     if FlaskForm().validate_on_submit():
         learning.record_lesson_done(current_user, lesson)
         flash(_("Lesson marked as done."), "success")
+        _announce_certificates()
     lessons = learning.list_lessons(module)
     _previous, following = learning.neighbours(lessons, lesson)
     if following is not None:
         return redirect(url_for("learn.lesson", slug=slug, lesson_slug=following.slug))
     return redirect(url_for("learn.module", slug=slug) + "#quiz")
+
+
+def _announce_certificates() -> None:
+    for certificate in certificates.issue_for_user(current_user):
+        flash(
+            _(
+                "Well done: you have earned a certificate (%(code)s).",
+                code=certificates.format_code(certificate.code),
+            ),
+            "success",
+        )
 
 
 @bp.get("/<slug>/apply")

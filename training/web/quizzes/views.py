@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from training.content.question_types import get_question_type
 from training.i18n import current_locale
 from training.models import QuizAttempt
-from training.services import learning, quizzes
+from training.services import certificates, learning, quizzes
 from training.web.quizzes import bp
 
 KINDS = {"final": QuizAttempt.FINAL, "pretest": QuizAttempt.PRETEST}
@@ -71,6 +71,10 @@ def take(slug: str, kind: str):
         return redirect(url_for("learn.module", slug=slug))
     if isinstance(result, quizzes.Unanswered):
         return _render_form(module, quiz, kind, questions, result.responses, result.missing, status, code=422)
+    if result.passed:
+        for certificate in certificates.issue_for_user(current_user):
+            code = certificates.format_code(certificate.code)
+            flash(_("Well done: you have earned a certificate (%(code)s).", code=code), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=result.id))
 
 

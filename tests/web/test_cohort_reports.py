@@ -1,0 +1,98 @@
+"""Evaluation, exports and certificates through the web."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from tests import factories
+from tests.services.test_learning import _right
+from training.models import QuizAttempt, Role
+from training.services import certificates, learning, quizzes
+
+
+def _wrong(q):
+    if q.type == "true_false":
+        return not q.body["answer"]
+    wrong = [o["id"] for o in q.body["options"] if not o["correct"]]
+    return wrong[0] if q.type == "single" else wrong[:1]
+
+
+def _complete_module(user):
+    """A pre-test with two right answers, every lesson, then a perfect final quiz."""
+    module, quiz = factories.adaptation()
+    drawn = quizzes.list_questions(quiz, QuizAttempt.PRETEST, user)
+    pre = {q.key: (_right(q) if i < 2 else _wrong(q)) for i, q in enumerate(drawn)}
+    quizzes.submit_attempt(user, quiz, QuizAttempt.PRETEST, drawn, pre)
+    for lesson in learning.list_lessons(module):
+        learning.record_lesson_done(user, lesson)
+    questions = quizzes.list_questions(quiz, QuizAttempt.FINAL, user)
+    return quizzes.submit_attempt(
+        user, quiz, QuizAttempt.FINAL, questions, {q.key: _right(q) for q in questions}
+    )
+
+
+def test_evaluation_page_shows_gain_and_items(client, login):
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    _complete_module(factories.member(cohort, name="Graduate"))
+    login(trainer)
+    html = client.get(f"/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
+    assert "Knowledge gain" in html and "Item analysis" in html
+    assert "100%" in html  # the final quiz mean
+    assert "too few answers" in html  # one trainee is not enough to judge a question
+    assert '<svg viewBox="0 0 100 100"' in html
+
+
+def test_exports_are_real_files_with_only_the_cohort(client, login):
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    member = factories.member(cohort, name="王芳", organisation="=cmd|' /C calc'!A0")
+    outsider = factories.user(name="Not In Cohort")
+    _complete_module(member)
+    _complete_module(outsider)
+    login(trainer)
+    csv_response = client.get(f"/cohorts/{cohort.id}/export/matrix.csv")
+    assert csv_response.mimetype == "text/csv"
+    assert "attachment;" in csv_response.headers["Content-Disposition"]
+    body = csv_response.data
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    assert "王芳" in text and "Not In Cohort" not in text
+    assert "'=cmd" in text  # neutralised against formula injection
+    xlsx = client.get(f"/cohorts/{cohort.id}/export/attempts.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert any("王芳" in str(v) for row in values for v in row)
+    assert not any("Not In Cohort" in str(v) for row in values for v in row)
+    items = client.get(f"/cohorts/{cohort.id}/export/items.csv")
+    assert items.status_code == 200 and items.data.startswith(b"\xef\xbb\xbf")
+    assert client.get(f"/cohorts/{cohort.id}/export/secrets.csv").status_code == 404
+
+
+def test_certificate_is_issued_on_completion_and_verifiable_by_anyone(client, login, app):
+    cohort = factories.cohort()
+    trainee = factories.member(cohort, name="Zhang Wei")
+    login(trainee)
+    module, quiz = factories.adaptation()
+    for lesson in learning.list_lessons(module):
+        client.post(f"/learn/{module.slug}/{lesson.slug}/done")
+    assert certificates.list_certificates(trainee) == []
+    questions = quizzes.list_questions(quiz, "final", trainee)
+    data = {}
+    for q in questions:
+        value = _right(q)
+        data[f"q-{q.key}"] = ("true" if value else "false") if isinstance(value, bool) else value
+    response = client.post(f"/quizzes/{module.slug}/final", data=data, follow_redirects=True)
+    assert "you have earned a certificate" in response.get_data(as_text=True)
+    (certificate,) = certificates.list_certificates(trainee)
+    code = certificates.format_code(certificate.code)
+    assert code in client.get("/learn/my").get_data(as_text=True)
+    client.post("/auth/logout")
+    page = client.get(f"/certificates/{code}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Zhang Wei" in html and "结业证书" in html and "<svg" in html
+    assert trainee.email not in html and "Chengdu" in html
+    assert client.get(f"/certificates/{certificate.code.lower()}").status_code == 301
+    assert client.get("/certificates/AAAA-BBBB-CCCC").status_code == 404

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from training.models import Role
+from training.services import cohorts
+
+ROLES = ["anonymous", "trainee", "editor", "other-trainer", "trainer", "admin"]
+GETS = [
+    "/cohorts/{id}/",
+    "/cohorts/{id}/edit",
+    "/cohorts/{id}/sessions",
+    "/cohorts/{id}/trainees/{member}",
+    "/cohorts/{id}/evaluation",
+    "/cohorts/{id}/export/matrix.csv",
+    "/cohorts/{id}/export/attempts.xlsx",
+    "/cohorts/{id}/export/items.csv",
+]
+POSTS = [
+    "/cohorts/{id}/members",
+    "/cohorts/{id}/members/{member}/remove",
+    "/cohorts/{id}/joining",
+    "/cohorts/{id}/sessions",
+]
+EXPECTED = {
+    "anonymous": 302,
+    "trainee": 403,
+    "editor": 403,
+    "other-trainer": 404,
+    "trainer": 200,
+    "admin": 200,
+}
+
+
+def _as(role, login, trainer):
+    if role == "anonymous":
+        return None
+    if role == "trainer":
+        return login(trainer)
+    if role == "other-trainer":
+        return login(factories.user(Role.TRAINER))
+    return login(factories.user(role))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", GETS)
+def test_cohort_pages_role_matrix(client, login, role, route):
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    member = factories.member(cohort)
+    _as(role, login, trainer)
+    response = client.get(route.format(id=cohort.id, member=member.id))
+    assert response.status_code == EXPECTED[role], (role, route, response.status_code)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "trainee", "editor", "other-trainer"])
+@pytest.mark.parametrize("route", POSTS)
+def test_cohort_actions_are_refused_to_others_and_change_nothing(client, login, role, route):
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    member = factories.member(cohort)
+    _as(role, login, trainer)
+    response = client.post(
+        route.format(id=cohort.id, member=member.id),
+        data={"email": "x@example.org", "open": "0", "title": "T", "held_on": "2026-12-01"},
+    )
+    assert response.status_code in (302, 403, 404)
+    if role != "anonymous":
+        assert response.status_code != 302
+    assert cohorts.is_member(member, cohort) and cohort.joining_open
+    assert cohorts.list_sessions(cohort) == []
+
+
+@pytest.mark.parametrize(
+    "role, expected", [("anonymous", 302), ("trainee", 403), ("editor", 403), ("trainer", 200)]
+)
+def test_cohort_list_and_create_access(client, login, role, expected):
+    if role != "anonymous":
+        login(factories.user(role))
+    assert client.get("/cohorts/").status_code == expected
+    assert client.get("/cohorts/new").status_code == expected
+
+
+def test_trainer_creates_a_cohort(client, login):
+    trainer = login(factories.user(Role.TRAINER))
+    module, _ = factories.adaptation()
+    city = factories.city("Wuhan")
+    response = client.post(
+        "/cohorts/new",
+        data={
+            "name": "Wuhan delegation",
+            "city": str(city.id),
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-03",
+            "modules": [str(module.id)],
+            "inactive_days": "5",
+        },
+    )
+    assert response.status_code == 302
+    (cohort,) = cohorts.list_cohorts_for(trainer)
+    assert cohort.name == "Wuhan delegation" and cohort.inactive_days == 5
+    assert [u.id for u in cohorts.list_trainers(cohort)] == [trainer.id]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert cohort.join_code in page and "/cohorts/join/" in page
+
+
+def test_cohort_form_errors_keep_input(client, login):
+    login(factories.user(Role.TRAINER))
+    city = factories.city("Wuhan")
+    response = client.post(
+        "/cohorts/new",
+        data={
+            "name": "Kept name",
+            "city": str(city.id),
+            "starts_on": "2026-12-05",
+            "ends_on": "2026-12-01",
+            "inactive_days": "7",
+        },
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'value="Kept name"' in html and 'id="ends_on-error"' in html and 'id="modules-error"' in html
+
+
+def test_trainee_joins_with_the_code_and_link(client, login):
+    cohort = factories.cohort()
+    trainee = login(factories.user())
+    link = client.get(f"/cohorts/join/{cohort.join_code}")
+    assert link.headers["Location"].endswith(f"/cohorts/join?code={cohort.join_code}")
+    wrong = client.post("/cohorts/join", data={"code": "WRONG123"})
+    assert wrong.status_code == 422 and "No cohort has this code" in wrong.get_data(as_text=True)
+    response = client.post("/cohorts/join", data={"code": cohort.join_code})
+    assert response.status_code == 302 and cohorts.is_member(trainee, cohort)
+    my = client.get("/learn/my").get_data(as_text=True)
+    assert cohort.name in my and "Assigned by your cohort" in my
+
+
+def test_invitation_link_sends_anonymous_users_to_log_in(client):
+    cohort = factories.cohort()
+    response = client.get(f"/cohorts/join/{cohort.join_code}")
+    assert "/auth/login?next=" in response.headers["Location"]
+
+
+def test_trainer_adds_removes_members_and_closes_joining(client, login):
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    login(trainer)
+    trainee = factories.user(name="Liu Yang")
+    client.post(f"/cohorts/{cohort.id}/members", data={"email": trainee.email})
+    assert cohorts.is_member(trainee, cohort)
+    unknown = client.post(
+        f"/cohorts/{cohort.id}/members", data={"email": "ghost@example.org"}, follow_redirects=True
+    )
+    assert "No account uses ghost@example.org" in unknown.get_data(as_text=True)
+    client.post(f"/cohorts/{cohort.id}/members/{trainee.id}/remove")
+    assert not cohorts.is_member(trainee, cohort)
+    client.post(f"/cohorts/{cohort.id}/joining", data={"open": "0"})
+    assert not cohort.joining_open
+
+
+def test_sessions_and_attendance(client, login):
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    present, absent = factories.member(cohort), factories.member(cohort)
+    login(trainer)
+    client.post(
+        f"/cohorts/{cohort.id}/sessions",
+        data={"title": "Scorecard day", "held_on": "2026-12-02", "place": "Chengdu"},
+    )
+    (session,) = cohorts.list_sessions(cohort)
+    outsider = factories.user()
+    client.post(
+        f"/cohorts/{cohort.id}/sessions/{session.id}/attendance",
+        data={"present": [str(present.id), str(outsider.id)]},
+    )
+    marks = cohorts.attendance_map(cohort)
+    assert marks == {(session.id, present.id): True, (session.id, absent.id): False}
+    html = client.get(f"/cohorts/{cohort.id}/sessions").get_data(as_text=True)
+    assert "Scorecard day" in html and f'value="{present.id}" checked' in html
+
+
+def test_trainee_page_of_a_non_member_is_404(client, login):
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    login(trainer)
+    assert client.get(f"/cohorts/{cohort.id}/trainees/{factories.user().id}").status_code == 404
+
+
+def test_matrix_page_queries_do_not_grow(client, login, count_queries):
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    login(trainer)
+    factories.member(cohort)
+    url = f"/cohorts/{cohort.id}/"
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    for _ in range(15):
+        factories.member(cohort)
+    with count_queries() as many:
+        client.get(url)
+    assert few.count == many.count

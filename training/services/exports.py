@@ -1,0 +1,387 @@
+"""Tables a trainer downloads: the progress matrix, every quiz attempt, the item analysis.
+
+Builders turn domain objects into a `Table` (plain strings and numbers, headers in the
+trainer's language); `to_csv` and `to_xlsx` serialise any table. Both writers neutralise
+spreadsheet formula injection: a text cell that starts with ``= + - @``, a tab or a carriage
+return gets a leading single quote, so a trainee named ``=HYPERLINK(...)`` is shown as text and
+never evaluated (OWASP "CSV injection"). Numbers are written as numbers and never touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+
+from training.content.question_types import get_question_type
+from training.extensions import db
+from training.models import Cohort, CohortMember, Question, Quiz, QuizAttempt
+from training.models.base import pick, utcnow
+from training.services.cohorts import list_members, list_modules
+from training.services.evaluation import FEW_ANSWERS, NOT_DISCRIMINATING, TOO_EASY, TOO_HARD, ItemStats
+from training.services.progress_matrix import Matrix
+
+CellValue = str | int | float | None
+
+HEADERS: dict[str, dict[str, str]] = {
+    "en": {
+        "name": "Name",
+        "email": "Email",
+        "organisation": "Organisation",
+        "lessons": "{module}: lessons done (of {total})",
+        "lessons_done": "{module}: lessons done",
+        "best": "{module}: best %",
+        "passed": "{module}: passed",
+        "last_activity": "Last activity (UTC)",
+        "totals": "Totals ({count} trainees)",
+        "trainee": "Trainee",
+        "module": "Module",
+        "kind": "Kind",
+        "attempt": "Attempt",
+        "submitted_at": "Submitted at (UTC)",
+        "correct": "Correct",
+        "total": "Questions",
+        "percent": "Score %",
+        "passed_quiz": "Passed",
+        "key": "Question",
+        "essential": "Essential",
+        "text": "Question text",
+        "n": "Answers",
+        "correct_count": "Answered right",
+        "facility": "Facility (share correct)",
+        "discrimination": "Discrimination",
+        "wrong_option": "Wrong answer chosen most",
+        "wrong_count": "Times chosen",
+        "flags": "Flags",
+        "yes": "yes",
+        "no": "no",
+        QuizAttempt.PRETEST: "pre-test",
+        QuizAttempt.FINAL: "final",
+        "matrix_title": "Progress {cohort}",
+        "attempts_title": "Quiz attempts {cohort}",
+        "items_title": "Item analysis",
+    },
+    "zh": {
+        "name": "姓名",
+        "email": "电子邮箱",
+        "organisation": "单位",
+        "lessons": "{module}：已学课时（共{total}课）",
+        "lessons_done": "{module}：已学课时",
+        "best": "{module}：测验最高分（%）",
+        "passed": "{module}：测验是否及格",
+        "last_activity": "最近学习时间（UTC）",
+        "totals": "合计（{count}名学员）",
+        "trainee": "学员",
+        "module": "课程模块",
+        "kind": "类型",
+        "attempt": "第几次作答",
+        "submitted_at": "提交时间（UTC）",
+        "correct": "答对题数",
+        "total": "题目总数",
+        "percent": "得分（%）",
+        "passed_quiz": "是否及格",
+        "key": "题目编号",
+        "essential": "要素",
+        "text": "题目",
+        "n": "作答人数",
+        "correct_count": "答对人数",
+        "facility": "答对率",
+        "discrimination": "区分度",
+        "wrong_option": "最常选的错误答案",
+        "wrong_count": "被选次数",
+        "flags": "提示",
+        "yes": "是",
+        "no": "否",
+        QuizAttempt.PRETEST: "课前测试",
+        QuizAttempt.FINAL: "模块测验",
+        "matrix_title": "学习进度 {cohort}",
+        "attempts_title": "测验作答记录 {cohort}",
+        "items_title": "题目分析",
+    },
+}
+
+
+FLAGS: dict[str, dict[str, str]] = {
+    "en": {
+        TOO_EASY: "too easy",
+        TOO_HARD: "too hard",
+        NOT_DISCRIMINATING: "does not discriminate",
+        FEW_ANSWERS: "too few answers",
+    },
+    "zh": {TOO_EASY: "过易", TOO_HARD: "过难", NOT_DISCRIMINATING: "区分度低", FEW_ANSWERS: "作答人数过少"},
+}
+
+
+def _words(locale: str) -> dict[str, str]:
+    return HEADERS["zh" if locale == "zh" else "en"]
+
+
+@dataclass
+class Table:
+    """What a download contains: a title (sheet name, file name), headers and rows of cells."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[CellValue]] = field(default_factory=list)
+
+
+def utc_iso(moment: datetime | None) -> str:
+    """A naive UTC datetime as '2024-05-01T08:30:00Z'; '' for None."""
+    return "" if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- builders ------------------------------------------------------------------------------
+
+
+def matrix_table(matrix: Matrix, locale: str) -> Table:
+    """One row per trainee, three columns per module, then a totals row.
+
+    Lessons done are a number, with the lesson count in the header ("… lessons done (of 5)"):
+    a "3/5" text cell would turn into a date when Excel opens the CSV. "Passed" is empty for a
+    module without a quiz. The totals row counts trainees who did every lesson, gives the mean
+    best score and counts trainees who passed.
+    """
+    words = _words(locale)
+    headers = [words["name"], words["email"], words["organisation"]]
+    for index, module in enumerate(matrix.modules):
+        title = module.title(locale)
+        lessons = words["lessons_done"].format(module=title)
+        if matrix.rows:  # the matrix knows lesson counts only through its cells
+            lessons = words["lessons"].format(module=title, total=matrix.rows[0].cells[index].lessons_total)
+        headers += [
+            lessons,
+            words["best"].format(module=title),
+            words["passed"].format(module=title),
+        ]
+    headers.append(words["last_activity"])
+
+    table = Table(title=words["matrix_title"].format(cohort=matrix.cohort.name), headers=headers)
+    for row in matrix.rows:
+        cells: list[CellValue] = [row.user.name, row.user.email, row.user.organisation]
+        for cell in row.cells:
+            passed = (words["yes"] if cell.passed else words["no"]) if cell.has_quiz else ""
+            cells += [cell.lessons_done, cell.best_percent, passed]
+        cells.append(utc_iso(row.last_activity))
+        table.rows.append(cells)
+
+    totals: list[CellValue] = [words["totals"].format(count=len(matrix.rows)), "", ""]
+    for index, module_totals in enumerate(matrix.totals):
+        cells_of_module = [row.cells[index] for row in matrix.rows]
+        totals += [
+            sum(1 for c in cells_of_module if c.lessons_total and c.lessons_done >= c.lessons_total),
+            module_totals.mean_best,
+            sum(1 for c in cells_of_module if c.passed),
+        ]
+    totals.append("")
+    table.rows.append(totals)
+    return table
+
+
+def attempts_table(cohort: Cohort, locale: str) -> Table:
+    """Every quiz attempt (pre-test and final) of every member on the cohort's assigned modules.
+
+    One column per question, with the answer in words as the attempt's snapshot recorded it;
+    empty when the attempt did not show that question (a pre-test shows a subset). Five queries
+    whatever the number of trainees and attempts.
+    """
+    words = _words(locale)
+    modules = list_modules(cohort)
+    members = list_members(cohort)
+    quizzes: list[Quiz] = []
+    questions: list[Question] = []
+    attempts: list[QuizAttempt] = []
+    if modules and members:
+        quizzes = list(db.session.scalars(select(Quiz).where(Quiz.module_id.in_([m.id for m in modules]))))
+    if quizzes:
+        quiz_ids = [q.id for q in quizzes]
+        member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id).scalar_subquery()
+        questions = list(
+            db.session.scalars(
+                select(Question)
+                .where(Question.quiz_id.in_(quiz_ids))
+                .order_by(Question.position, Question.id)
+            )
+        )
+        attempts = list(
+            db.session.scalars(
+                select(QuizAttempt).where(
+                    QuizAttempt.quiz_id.in_(quiz_ids), QuizAttempt.user_id.in_(member_ids)
+                )
+            )
+        )
+
+    module_of_quiz = {q.id: next(m for m in modules if m.id == q.module_id) for q in quizzes}
+    rank = {q.id: modules.index(module_of_quiz[q.id]) for q in quizzes}  # module order
+    # Active questions in module and question order; keys only found in older attempts go last.
+    where = {(q.quiz_id, q.key): (not q.active, rank[q.quiz_id], q.position) for q in questions}
+    keys = {(q.quiz_id, q.key) for q in questions if q.active}
+    keys |= {(a.quiz_id, key) for a in attempts for key in a.question_keys}
+    columns = sorted(keys, key=lambda c: (*where.get(c, (True, rank[c[0]], 10**6)), c[1]))
+
+    names = ("trainee", "email", "module", "kind", "attempt", "submitted_at", "correct", "total", "percent")
+    headers = [words[name] for name in (*names, "passed_quiz")] + [key for _, key in columns]
+    table = Table(title=words["attempts_title"].format(cohort=cohort.name), headers=headers)
+    users = {u.id: u for u in members}
+    member_rank = {u.id: i for i, u in enumerate(members)}
+    kind_rank = {QuizAttempt.PRETEST: 0, QuizAttempt.FINAL: 1}
+
+    def order(a: QuizAttempt) -> tuple[int, int, int, int]:
+        return (member_rank[a.user_id], rank[a.quiz_id], kind_rank.get(a.kind, 2), a.number)
+
+    for attempt in sorted(attempts, key=order):
+        user = users[attempt.user_id]
+        passed = words["yes"] if attempt.passed else words["no"]
+        if attempt.kind != QuizAttempt.FINAL:
+            passed = ""  # a pre-test has no pass mark
+        cells: list[CellValue] = [
+            user.name,
+            user.email,
+            module_of_quiz[attempt.quiz_id].title(locale),
+            words.get(attempt.kind, attempt.kind),
+            attempt.number,
+            utc_iso(attempt.submitted_at),
+            attempt.correct,
+            attempt.total,
+            attempt.percent,
+            passed,
+        ]
+        shown = set(attempt.question_keys)
+        for quiz_id, key in columns:
+            cells.append(_answer(attempt, key, locale) if quiz_id == attempt.quiz_id and key in shown else "")
+        table.rows.append(cells)
+    return table
+
+
+def _answer(attempt: QuizAttempt, key: str, locale: str) -> str:
+    snap = attempt.snapshot.get(key, {})
+    response = attempt.answers.get(key)
+    try:
+        question_type = get_question_type(snap.get("type", "single"))
+    except KeyError:  # a type retired since the attempt: show the raw answer
+        return "" if response is None else str(response)
+    return question_type.summarise(snap.get("body", {}), response, locale)
+
+
+def item_table(items: Iterable[ItemStats], locale: str) -> Table:
+    """The item analysis (`evaluation.item_analysis(cohort)`), one row per question: facility and
+    discrimination as decimals (2 places), the wrong answer chosen most and how often, flags in words."""
+    words = _words(locale)
+    flag_words = FLAGS["zh" if locale == "zh" else "en"]
+    names = ("module", "key", "essential", "text", "n", "correct_count", "facility", "discrimination")
+    headers = [words[name] for name in (*names, "wrong_option", "wrong_count", "flags")]
+    table = Table(title=words["items_title"], headers=headers)
+    for item in items:
+        wrong = item.most_wrong
+        table.rows.append(
+            [
+                item.module.title(locale),
+                item.key,
+                item.essential,
+                pick(item.text_en, item.text_zh, locale),
+                item.n,
+                item.correct,
+                _rounded(item.facility),
+                _rounded(item.discrimination),
+                pick(wrong.text_en, wrong.text_zh, locale) if wrong else "",
+                wrong.count if wrong else None,
+                "; ".join(flag_words.get(flag, flag) for flag in item.flags),
+            ]
+        )
+    return table
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+# --- writers -------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: CellValue) -> CellValue:
+    """Formula-injection guard: text that a spreadsheet would read as a formula gets a leading
+    single quote. Numbers (including negative ones) and None pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark (Excel then reads Chinese correctly), CRLF line endings."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(title: str) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, no leading or trailing quote."""
+    cleaned = _SHEET_FORBIDDEN.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", title))
+    cleaned = re.sub(r"\s+", " ", cleaned).strip().strip("'").strip()
+    return cleaned[:31].rstrip().rstrip("'") or "Export"
+
+
+def _display_width(value: CellValue) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def to_xlsx(table: Table) -> bytes:
+    """One sheet: bold, frozen header row and column widths fitted to the content (capped).
+
+    Text is always stored as text (data type "s"), so even a neutralised cell can never become a
+    formula; characters that XML cannot hold are dropped.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(table.title)
+    bold = Font(bold=True)
+    for row_index, values in enumerate([table.headers, *table.rows], start=1):
+        for column_index, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row_index, column=column_index)
+            value = neutralise(value)
+            if isinstance(value, str):
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell.data_type = "s"
+            else:
+                cell.value = value
+            if row_index == 1:
+                cell.font = bold
+    sheet.freeze_panes = "A2"
+    for column_index in range(1, len(table.headers) + 1):
+        values = [table.headers[column_index - 1]] + [
+            row[column_index - 1] for row in table.rows if column_index <= len(row)
+        ]
+        width = max((_display_width(v) for v in values), default=8)
+        sheet.column_dimensions[get_column_letter(column_index)].width = min(max(width + 2, 8), 60)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def safe_filename(stem: str, ext: str, today: date | None = None) -> str:
+    """An ASCII file name for Content-Disposition: 'chengdu-2024-progress-2024-05-01.csv'.
+
+    Accents are folded, anything else non-ASCII (Chinese) is dropped; an empty slug becomes
+    'export'. The web layer can add the Unicode name itself (send_file does, via filename*).
+    """
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-") or "export"
+    extension = re.sub(r"[^a-z0-9]", "", ext.lower()) or "txt"
+    return f"{slug}-{(today or utcnow().date()).isoformat()}.{extension}"
