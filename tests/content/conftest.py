@@ -8,11 +8,14 @@ import pytest
 REAL = Path(__file__).resolve().parents[2]
 
 
+def copy_content(target: Path) -> Path:
+    """Copy the real curriculum (modules, quizzes, library) into `target`."""
+    for folder in ("modules", "quizzes", "library"):
+        shutil.copytree(REAL / folder, target / folder)
+    return target
+
+
 @pytest.fixture
 def content_root(tmp_path) -> Path:
     """A copy of the real curriculum in a temporary folder, to break on purpose."""
-    shutil.copytree(REAL / "modules", tmp_path / "modules")
-    shutil.copytree(REAL / "quizzes", tmp_path / "quizzes")
-    if (REAL / "library").exists():
-        shutil.copytree(REAL / "library", tmp_path / "library")
-    return tmp_path
+    return copy_content(tmp_path)

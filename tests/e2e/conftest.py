@@ -82,9 +82,8 @@ def _translation_overrides(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
+def live_app(tmp_path_factory):
+    """The app the browser talks to (for tests that must set data up directly, e.g. a trainer)."""
     from training.extensions import db
 
     app = build_app(
@@ -92,7 +91,16 @@ def live_server(tmp_path_factory):
         WTF_CSRF_ENABLED=True,
         **_translation_overrides(tmp_path_factory),
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     try:
@@ -101,8 +109,6 @@ def live_server(tmp_path_factory):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        with app.app_context():
-            db.engine.dispose()
 
 
 # --- the browser -------------------------------------------------------------------------

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import shutil
-
 import yaml
 
 from tests import factories
-from tests.content.conftest import REAL
+from tests.content.conftest import REAL, copy_content
 from tests.services.test_learning import _right
 from training.content import load_curriculum
 from training.models import Question
@@ -20,8 +18,7 @@ def test_sync_twice_changes_nothing(db_session):
 
 
 def test_edit_updates_and_removed_question_keeps_old_attempts_readable(db_session, tmp_path):
-    shutil.copytree(REAL / "modules", tmp_path / "modules")
-    shutil.copytree(REAL / "quizzes", tmp_path / "quizzes")
+    copy_content(tmp_path)
     user = factories.user()
     module, quiz = factories.adaptation()
     questions = quizzes.list_questions(quiz, "final", user)
