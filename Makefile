@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SERVE_PORT ?= 8000
 export FLASK_APP := app.py
 
-.PHONY: install run test test-sqlite test-postgres lint bench check translations extract-messages clean
+.PHONY: install run serve test test-sqlite test-postgres lint bench check translations extract-messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,12 +29,24 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+## serve: the production configuration (ACADEMY_ENV=production): migrate, seed cities, sync the
+## content (no demo accounts), then gunicorn with gunicorn.conf.py on $(HOST):$(SERVE_PORT).
+## Needs SECRET_KEY; set DATABASE_URL (PostgreSQL) and REDIS_URL for a real deployment (README).
+serve: install
+	@if [ -z "$$SECRET_KEY" ]; then \
+		echo "make serve needs SECRET_KEY, e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_hex(32))')" >&2; \
+		exit 1; fi
+	ACADEMY_ENV=production $(BIN)/flask setup --no-demo
+	ACADEMY_ENV=production GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(SERVE_PORT)}" \
+		exec $(BIN)/gunicorn -c gunicorn.conf.py app:app
+
 ## test: lint, then the whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
 test: install lint test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r training app.py gunicorn.conf.py --severity-level medium
 
 test-sqlite: install
 	env -u TEST_DATABASE_URL $(BIN)/pytest -n $(WORKERS) -q
@@ -51,6 +64,7 @@ check: install
 ## bench: page timings and query counts at growing data sizes (not part of the suite)
 bench: install
 	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench.cohort
 
 ## extract-messages: refresh the translation catalogs after changing interface strings
 extract-messages: $(STAMP)

@@ -123,6 +123,7 @@ def login(client):
     """login(user) logs the test client in as `user` through the real login form."""
 
     def _login(user, password: str = PASSWORD):
+        client.post("/auth/logout")  # a logged-in client would just be redirected
         response = client.post("/auth/login", data={"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return user

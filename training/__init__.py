@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from training.config import DEV_SECRET_KEY, INSTANCE, ROOT, config_for
+from training.config import DEV_SECRET_KEY, INSTANCE, ROOT, config_for, finish_config
 
 
 def create_app(config: dict[str, Any] | str | None = None) -> Flask:
@@ -22,14 +22,30 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     app.config.update(config_for(name).from_env())
     if isinstance(config, dict):
         app.config.update(config)
+    finish_config(app.config)
     _check_secret_key(app)
     INSTANCE.mkdir(exist_ok=True)
 
+    register_logging(app)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errors(app)
     register_cli(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from training.logging_setup import configure_logging
+
+    configure_logging(app)
+
+
+def register_security(app: Flask) -> None:
+    """Headers, the proxy in front, rate-limit storage (training/web/security.py)."""
+    from training.web.security import init_security
+
+    init_security(app)
 
 
 def _check_secret_key(app: Flask) -> None:

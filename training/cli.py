@@ -78,7 +78,7 @@ def users_list():
         click.echo(f"{user.email}\t{user.role}\t{user.name}")
 
 
-def _setup(app: Flask) -> None:
+def _setup(app: Flask, demo: bool = True) -> None:
     from flask_migrate import upgrade
 
     from training.services.accounts import ensure_demo_accounts
@@ -90,22 +90,51 @@ def _setup(app: Flask) -> None:
     click.echo(f"Cities: {added} added.")
     report = sync_curriculum(_load())
     click.echo("Content: " + (", ".join(report.lines()) or "nothing to sync"))
+    if not demo:
+        click.echo("No demo accounts (--no-demo).")
+        return
     password = app.config["DEMO_PASSWORD"]
-    demo = ensure_demo_accounts(password)
+    accounts = ensure_demo_accounts(password)
     click.echo("")
     click.echo("Demo accounts (DEMO ONLY — never use these in production):")
-    for email in demo.created + demo.existing:
+    for email in accounts.created + accounts.existing:
         click.echo(f"  {email}")
-    if demo.created:
+    if accounts.created:
         click.echo(f"  password for new demo accounts: {password}  (set DEMO_PASSWORD to change)")
     else:
         click.echo("  (already existed; their password was set when they were created)")
 
 
 @click.command("setup")
-def setup_command():
+@click.option("--demo/--no-demo", default=True, help="Create the demo accounts (never on a public server).")
+def setup_command(demo: bool):
     """Migrate the database, seed cities, sync content, create demo accounts. Keeps all data."""
-    _setup(current_app)
+    _setup(current_app, demo=demo)
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def backup_command(target: str):
+    """Copy the SQLite database to TARGET while the app runs (SQLite's online backup).
+
+    For PostgreSQL use pg_dump (see the README's Production section)."""
+    import sqlite3
+
+    from training.extensions import db
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        click.echo("flask backup copies a SQLite database; for PostgreSQL use pg_dump.", err=True)
+        sys.exit(1)
+    source = sqlite3.connect(url.database)
+    destination = sqlite3.connect(target)
+    try:
+        with destination:
+            source.backup(destination)
+    finally:
+        destination.close()
+        source.close()
+    click.echo(f"Backed up {url.database} to {target}.")
 
 
 def _babel(*args: str) -> None:
@@ -143,3 +172,56 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(case_studies_cli)
+    app.cli.add_command(backup_command)
+
+
+case_studies_cli = AppGroup(
+    "case-studies", help="Import and export case studies as Markdown files with front matter."
+)
+
+
+def _case_study_folder(folder: str | None):
+    from pathlib import Path
+
+    return Path(folder) if folder else Path(current_app.config["CONTENT_ROOT"]) / "library" / "case-studies"
+
+
+@case_studies_cli.command("import")
+@click.argument("folder", required=False)
+@click.option("--publish", is_flag=True, help="Publish what is imported at once (files reviewed like code).")
+def case_studies_import(folder: str | None, publish: bool):
+    """Import FOLDER (default: library/case-studies). Idempotent; new text becomes a new revision,
+    new case studies arrive as drafts unless --publish. Broken files: nothing is imported."""
+    from training.content import ContentErrors
+    from training.services.case_study_files import import_case_studies
+
+    try:
+        report = import_case_studies(_case_study_folder(folder), publish=publish)
+    except ContentErrors as exc:
+        click.echo(f"{len(exc.errors)} problem(s); nothing was imported:", err=True)
+        for error in exc.errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(1)
+    for label, slugs in (("created", report.created), ("updated", report.updated)):
+        for slug in slugs:
+            click.echo(f"  {label}: {slug}")
+    click.echo(
+        f"Case studies: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged."
+    )
+
+
+@case_studies_cli.command("export")
+@click.argument("folder", required=False)
+@click.option("--slug", "slugs", multiple=True, help="Export only this case study (repeatable).")
+def case_studies_export(folder: str | None, slugs: tuple[str, ...]):
+    """Write the published case studies to FOLDER (default: library/case-studies) in the shipped
+    format; files whose content would not change are left alone."""
+    from training.services.case_study_files import export_case_studies
+
+    report = export_case_studies(_case_study_folder(folder), list(slugs) or None)
+    click.echo(
+        f"Case studies: {len(report.created)} written, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged."
+    )

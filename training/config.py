@@ -46,6 +46,24 @@ class Config:
     MAIL_FROM = "Resilient Cities Academy <no-reply@localhost>"
     DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - demo accounts only, printed in README
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Logs: "text" for a terminal, "json" (one object a line) for a log collector; production
+    # defaults to json. Only the user id is logged about a person, never a name or an email.
+    LOG_FORMAT = ""
+    LOG_LEVEL = "INFO"
+    # Behind nginx or a load balancer: how many proxies in front set X-Forwarded-For/-Proto.
+    TRUSTED_PROXIES = 0
+    # Rate limits (Flask-Limiter). Redis when several processes or machines must share them
+    # (`REDIS_URL`); without it each worker process counts on its own, in memory.
+    REDIS_URL = ""
+    RATELIMIT_KEY_PREFIX = "academy"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_THROTTLE = True
+    # Failed logins counted per account (email) and per client address; a city office behind
+    # one NAT address has many officials, so the address limit is the generous one.
+    LOGIN_LIMIT_ACCOUNT = "10 per 15 minutes"
+    LOGIN_LIMIT_ADDRESS = "100 per 15 minutes"
+    RESET_REQUEST_LIMIT = "5 per hour"
 
     @classmethod
     def from_env(cls) -> dict:
@@ -59,6 +77,13 @@ class Config:
             "MAIL_FROM",
             "DEMO_PASSWORD",
             "CONTENT_ROOT",
+            "LOG_FORMAT",
+            "LOG_LEVEL",
+            "REDIS_URL",
+            "RATELIMIT_KEY_PREFIX",
+            "LOGIN_LIMIT_ACCOUNT",
+            "LOGIN_LIMIT_ADDRESS",
+            "RESET_REQUEST_LIMIT",
         ):
             if os.environ.get(key):
                 values[key] = os.environ[key]
@@ -67,6 +92,9 @@ class Config:
         if os.environ.get("MAIL_PORT"):
             values["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
         values["MAIL_USE_TLS"] = _bool("MAIL_USE_TLS", values["MAIL_USE_TLS"])
+        if os.environ.get("TRUSTED_PROXIES"):
+            values["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
+        values["LOGIN_THROTTLE"] = _bool("LOGIN_THROTTLE", values["LOGIN_THROTTLE"])
         values["SESSION_COOKIE_SECURE"] = _bool("SESSION_COOKIE_SECURE", values["ENV_NAME"] == "production")
         values["REMEMBER_COOKIE_SECURE"] = values["SESSION_COOKIE_SECURE"]
         return values
@@ -75,6 +103,7 @@ class Config:
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SECRET_KEY = ""  # must come from the environment
+    LOG_FORMAT = "json"
 
 
 class TestConfig(Config):
@@ -84,6 +113,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+    # Many tests log in from the same address; the throttling tests switch it on.
+    LOGIN_THROTTLE = False
 
 
 def normalise_database_url(url: str) -> str:
@@ -92,6 +123,29 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def finish_config(config: dict) -> None:
+    """Settings that depend on others, once overrides are applied (called by create_app)."""
+    url = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("postgresql"):
+        # A connection the server dropped (restart, failover, idle timeout) is noticed at checkout
+        # and replaced, instead of failing the request that picked it up.
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_recycle", 1800)
+        connect_args = dict(options.get("connect_args") or {})
+        # Fail fast while the database is down: the 503 page, not a worker timeout.
+        connect_args.setdefault("connect_timeout", 5)
+        options["connect_args"] = connect_args
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if config.get("REDIS_URL"):
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+        # Redis down: count in memory per process rather than refusing every login.
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    if not config.get("LOG_FORMAT"):
+        config["LOG_FORMAT"] = "json" if config.get("ENV_NAME") == "production" else "text"
 
 
 def config_for(name: str | None) -> type[Config]:

@@ -1,4 +1,5 @@
-"""Engine settings per database: SQLite gets WAL, foreign keys and a busy timeout."""
+"""Engine settings per database: SQLite gets WAL, foreign keys, a busy timeout and immediate
+transactions; PostgreSQL checks pooled connections before use."""
 
 from __future__ import annotations
 
@@ -24,4 +25,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock at the start: a transaction that reads and then writes
+        # can never fail half-way with "database is locked" because another worker wrote in
+        # between; concurrent requests queue on the busy timeout instead (as Rails does).
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

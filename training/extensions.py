@@ -1,6 +1,8 @@
 """Flask extensions, created unbound; `create_app` binds them."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +28,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# No default limits: only the routes that need one are limited (see training/web/security.py).
+limiter = Limiter(key_func=get_remote_address)

@@ -201,3 +201,17 @@ def test_matrix_page_queries_do_not_grow(client, login, count_queries):
     with count_queries() as many:
         client.get(url)
     assert few.count == many.count
+
+
+def test_matrix_is_paged_for_large_cohorts(client, login):
+    from tests.services.test_cohorts import _bulk_members
+
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    _bulk_members(cohort, 60)
+    login(trainer)
+    first = client.get(f"/cohorts/{cohort.id}/").get_data(as_text=True)
+    assert first.count(f"/cohorts/{cohort.id}/trainees/") == 50
+    assert "Page 1 of 2 (60 trainees)" in first
+    second = client.get(f"/cohorts/{cohort.id}/?page=2").get_data(as_text=True)
+    assert second.count(f"/cohorts/{cohort.id}/trainees/") == 10 and "Page 2 of 2" in second

@@ -18,6 +18,7 @@ from training.models.scorecard import (
     Assessment,
     AssessmentAnswer,
     Essential,
+    Rating,
     ScorecardQuestion,
 )
 from training.models.user import Role, User
@@ -43,6 +44,7 @@ __all__ = [
     "Question",
     "Quiz",
     "QuizAttempt",
+    "Rating",
     "Role",
     "ScorecardQuestion",
     "User",

@@ -38,8 +38,6 @@ class CohortTrainer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    # A trainer may name a member of the delegation to lead it (records agreed scores later).
-    is_lead: Mapped[bool] = mapped_column(default=False)
 
 
 class CohortModule(db.Model):
@@ -62,6 +60,8 @@ class CohortMember(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The delegation lead, named by a trainer: may record the agreed city scores.
+    is_lead: Mapped[bool] = mapped_column(default=False)
 
 
 class CohortSession(db.Model):

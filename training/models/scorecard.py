@@ -53,18 +53,29 @@ class ScorecardQuestion(db.Model):
 
 
 class Assessment(db.Model):
-    """A city's self-assessment. This version keeps one current assessment per city."""
+    """A dated snapshot of a city's self-assessment. The newest one is open for answers; starting
+    a new one copies the last one's answers and closes it, so the city keeps its history."""
 
     __tablename__ = "assessment"
     __table_args__ = (UniqueConstraint("city_id", "sequence"),)
+
+    OPEN, CLOSED = "open", "closed"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
     sequence: Mapped[int] = mapped_column(default=1)
     level: Mapped[str] = mapped_column(String(20), default="preliminary")
+    status: Mapped[str] = mapped_column(String(10), default=OPEN)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(40), default="")  # "", "copy", "import"
 
     city: Mapped[City] = relationship(lazy="raise")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.OPEN
 
 
 class AssessmentAnswer(db.Model):
@@ -83,6 +94,32 @@ class AssessmentAnswer(db.Model):
     responsible: Mapped[str] = mapped_column(String(300), default="")
     timescale: Mapped[str] = mapped_column(String(200), default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The agreed city score of a workshop: recorded by a trainer or the delegation lead.
+    agreed: Mapped[bool] = mapped_column(default=False)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    agreed_at: Mapped[datetime | None] = mapped_column(default=None)
+    agreed_note: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic locking: SQLAlchemy increments it on every UPDATE and refuses (StaleDataError) an
+    # UPDATE whose row changed since it was read; forms also carry it to refuse stale saves.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Rating(db.Model):
+    """One delegate's own rating of a question, in workshop mode. Each delegate has their own row,
+    so two delegates saving at the same moment both keep their ratings."""
+
+    __tablename__ = "rating"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("scorecard_question.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    score: Mapped[int | None] = mapped_column(default=None)
+    comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -80,7 +80,7 @@ def issue_certificates(cohort: Cohort) -> list[Certificate]:
     holders = set(db.session.scalars(select(Certificate.user_id).where(Certificate.cohort_id == cohort.id)))
     issued = []
     for row in matrix.rows:
-        if row.user.id in holders or not all(cell.complete for cell in row.cells):
+        if row.user.id in holders or not row.user.active or not all(cell.complete for cell in row.cells):
             continue
         certificate, created = _create(row.user, cohort, matrix.modules)
         if created:

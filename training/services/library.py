@@ -5,38 +5,69 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
-from training.content.schema import Curriculum
+from training.content.schema import CaseStudyDef, Curriculum
 from training.extensions import db
-from training.models import CaseStudy, GlossaryTerm
+from training.models import CaseStudy, GlossaryTerm, Module
 from training.models.base import utcnow
+from training.models.library import CaseStudyRevision
+from training.services.case_studies import HEAVY, add_revision, working_copy
+from training.services.case_study_data import apply_data, clean_data, snapshot
+from training.services.case_study_search import search_clause
+
+
+def _definition_data(study: CaseStudyDef, row: CaseStudy | None) -> dict:
+    """A file's content as editable data; what the shipped format does not carry (measures, cost,
+    impact, cover image) is kept from the row."""
+    data = snapshot(row) if row is not None else {}
+    for lang in ("en", "zh"):
+        for name in ("title", "summary", "body", "city", "country"):
+            data[f"{name}_{lang}"] = getattr(study, name).get(lang, "")
+    data.update(
+        region=study.region,
+        years=study.years,
+        hazards=list(study.hazards),
+        topics=list(study.topics),
+        essentials=list(study.essentials),
+        cautionary=study.cautionary,
+        sources=[dict(s) for s in study.sources],
+    )
+    return clean_data(data)
 
 
 def sync_library(curriculum: Curriculum, report) -> None:
-    """Import the shipped case studies and glossary; idempotent, by slug and id."""
+    """Import the shipped case studies and glossary; idempotent, by slug and id.
+
+    A case study edited in the browser (or imported with `flask case-studies import`) belongs to
+    the editors from then on: the sync never overwrites it and reports it as kept. The others
+    follow their files: a changed file becomes a new revision, published at once (the files are
+    reviewed like code)."""
     existing = {c.slug: c for c in db.session.scalars(select(CaseStudy))}
     for study in curriculum.case_studies:
         row = existing.get(study.slug)
+        if row is not None and not row.search_text:
+            row.search_text = row.build_search_text()  # rows synced before search existed
+        if row is not None and row.managed_by == CaseStudy.EDITORS:
+            report.note("case study (edited in the browser)", "unchanged")
+            continue
         if row is not None and row.file_version == study.version:
+            report.note("case study", "unchanged")
+            continue
+        data = _definition_data(study, row)
+        if row is not None and data == working_copy(row):
+            row.file_version = study.version  # the file was rewritten, its content is the same
             report.note("case study", "unchanged")
             continue
         is_new = row is None
         if row is None:
-            row = CaseStudy(slug=study.slug, status=CaseStudy.PUBLISHED)
+            row = CaseStudy(slug=study.slug, status=CaseStudy.PUBLISHED, managed_by=CaseStudy.FILES)
             db.session.add(row)
-        for lang in ("en", "zh"):
-            setattr(row, f"title_{lang}", study.title.get(lang, ""))
-            setattr(row, f"summary_{lang}", study.summary.get(lang, ""))
-            setattr(row, f"body_{lang}", study.body.get(lang, ""))
-            setattr(row, f"html_{lang}", study.html.get(lang, ""))
-            setattr(row, f"city_{lang}", study.city.get(lang, ""))
-            setattr(row, f"country_{lang}", study.country.get(lang, ""))
-        row.region, row.years = study.region, study.years
-        row.hazards, row.topics = list(study.hazards), list(study.topics)
-        row.essentials, row.cautionary = list(study.essentials), study.cautionary
-        row.sources = [dict(s) for s in study.sources]
+        apply_data(row, data)
         row.file_version = study.version
-        row.updated_at = utcnow()
+        add_revision(row, data, None, CaseStudyRevision.SYNC, first=is_new)
+        if row.status == CaseStudy.PUBLISHED:
+            row.published_version, row.published_at = row.version, utcnow()
         report.note("case study", "created" if is_new else "updated")
 
     terms = {t.id: t for t in db.session.scalars(select(GlossaryTerm))}
@@ -79,19 +110,35 @@ class CaseStudyFilters:
     essential: int | None = None
     hazard: str = ""
     region: str = ""
+    language: str = ""  # "en" or "zh": case studies written in that language
+    query: str = ""  # full-text search, Chinese or English (see case_study_search)
 
     @property
     def active(self) -> bool:
-        return bool(self.topic or self.essential or self.hazard or self.region)
+        return bool(
+            self.topic or self.essential or self.hazard or self.region or self.language or self.query.strip()
+        )
+
+
+def _published():
+    """Published case studies, without the long texts a list does not show."""
+    return (
+        select(CaseStudy).options(*(defer(c) for c in HEAVY)).where(CaseStudy.status == CaseStudy.PUBLISHED)
+    )
 
 
 def list_case_studies(filters: CaseStudyFilters | None = None) -> list[CaseStudy]:
-    """Published case studies, filtered; one query (JSON list filters are applied in Python,
-    which works the same on SQLite and PostgreSQL for a library of this size)."""
+    """Published case studies, filtered and searched; one query (JSON list filters are applied in
+    Python, which works the same on SQLite and PostgreSQL for a library of this size)."""
     filters = filters or CaseStudyFilters()
-    query = select(CaseStudy).where(CaseStudy.status == CaseStudy.PUBLISHED).order_by(CaseStudy.title_en)
+    query = _published().order_by(CaseStudy.title_en, CaseStudy.id)
     if filters.region:
         query = query.where(CaseStudy.region == filters.region)
+    if filters.language in ("en", "zh"):
+        query = query.where(getattr(CaseStudy, f"html_{filters.language}") != "")
+    clause = search_clause(filters.query)
+    if clause is not None:
+        query = query.where(clause)
     rows = list(db.session.scalars(query))
     if filters.topic:
         rows = [r for r in rows if filters.topic in r.topics]
@@ -112,13 +159,31 @@ def list_case_studies_by_slug(slugs: list[str]) -> list[CaseStudy]:
     """Published case studies with these slugs, in the given order."""
     if not slugs:
         return []
-    rows = {
-        r.slug: r
-        for r in db.session.scalars(
-            select(CaseStudy).where(CaseStudy.slug.in_(slugs), CaseStudy.status == CaseStudy.PUBLISHED)
-        )
-    }
+    rows = {r.slug: r for r in db.session.scalars(_published().where(CaseStudy.slug.in_(slugs)))}
     return [rows[s] for s in slugs if s in rows]
+
+
+MODULE_MATCHES = 6
+
+
+def list_case_studies_for_module(module: Module, limit: int = MODULE_MATCHES) -> list[CaseStudy]:
+    """The module's own list of case studies first, then up to `limit` more published ones that
+    share its topic and at least one of its Essentials — most shared Essentials first, then the
+    most recently published. One query."""
+    listed = list(module.case_studies or [])
+    rows = list(db.session.scalars(_published()))
+    by_slug = {r.slug: r for r in rows}
+    own = [by_slug[s] for s in listed if s in by_slug]
+    essentials = set(module.essentials or [])
+    matches = [
+        r
+        for r in rows
+        if r.slug not in listed and module.topic in (r.topics or []) and essentials & set(r.essentials or [])
+    ]
+    matches.sort(
+        key=lambda r: (len(essentials & set(r.essentials)), r.published_at or r.updated_at), reverse=True
+    )
+    return own + matches[:limit]
 
 
 def list_glossary() -> list[GlossaryTerm]:

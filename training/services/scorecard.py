@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from training.extensions import db
 from training.models import (
@@ -188,29 +189,42 @@ def clean_answer(values: dict[str, object]) -> dict[str, object]:
     return cleaned
 
 
-def save_answer(
-    user: User, assessment: Assessment, question: ScorecardQuestion, values: dict[str, object]
-) -> AssessmentAnswer:
-    """Save one answer and record who changed what. Raises InvalidAnswer on bad values."""
-    cleaned = clean_answer(values)
-    answer = db.session.scalar(
-        select(AssessmentAnswer).where(
-            AssessmentAnswer.assessment_id == assessment.id,
-            AssessmentAnswer.question_id == question.id,
-        )
+class StaleAnswer(Exception):
+    """The answer changed since the form was loaded: nothing was saved. `answer` is the current one."""
+
+    def __init__(self, answer: AssessmentAnswer):
+        self.answer = answer
+        super().__init__(answer.question_id)
+
+
+class AnswerLocked(Exception):
+    """The city's answer was agreed in a workshop; only a trainer or the delegation lead changes it."""
+
+
+class AssessmentClosed(Exception):
+    """A closed assessment is a snapshot: it is read, never changed."""
+
+
+def get_or_add_answer(assessment: Assessment, question: ScorecardQuestion) -> tuple[AssessmentAnswer, bool]:
+    """The answer row, and whether this call created it."""
+    query = select(AssessmentAnswer).where(
+        AssessmentAnswer.assessment_id == assessment.id,
+        AssessmentAnswer.question_id == question.id,
     )
-    if answer is None:
-        answer = AssessmentAnswer(assessment_id=assessment.id, question_id=question.id)
-        try:
-            with db.session.begin_nested():
-                db.session.add(answer)
-        except IntegrityError:  # a colleague created it at the same moment: update theirs
-            answer = db.session.scalar(
-                select(AssessmentAnswer).where(
-                    AssessmentAnswer.assessment_id == assessment.id,
-                    AssessmentAnswer.question_id == question.id,
-                )
-            )
+    answer = db.session.scalar(query)
+    if answer is not None:
+        return answer, False
+    answer = AssessmentAnswer(assessment_id=assessment.id, question_id=question.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(answer)
+    except IntegrityError:  # a colleague created it at the same moment: use theirs
+        return db.session.scalar(query), False
+    return answer, True
+
+
+def apply_changes(user: User, answer: AssessmentAnswer, cleaned: dict[str, object]) -> dict:
+    """Write changed fields and log who changed what (the version is bumped by the UPDATE)."""
     changes = {}
     for name, value in cleaned.items():
         old = getattr(answer, name)
@@ -220,9 +234,52 @@ def save_answer(
     if changes:
         answer.updated_by_id = user.id
         answer.updated_at = utcnow()
-        db.session.flush()
+        _write(answer, db.session.flush)
         db.session.add(AnswerChange(answer_id=answer.id, user_id=user.id, changes=changes))
-    db.session.commit()
+    return changes
+
+
+def _write(answer: AssessmentAnswer, step) -> None:
+    """Flush or commit; if a colleague's UPDATE won the race, roll back and raise StaleAnswer
+    with the answer as it now stands."""
+    answer_id = answer.id
+    try:
+        step()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleAnswer(db.session.get(AssessmentAnswer, answer_id, populate_existing=True)) from None
+
+
+def commit_or_stale(answer: AssessmentAnswer) -> None:
+    _write(answer, db.session.commit)
+
+
+def save_answer(
+    user: User,
+    assessment: Assessment,
+    question: ScorecardQuestion,
+    values: dict[str, object],
+    expected_version: int | None = None,
+) -> AssessmentAnswer:
+    """Save the city's working answer to one question and record who changed what.
+
+    Raises InvalidAnswer on bad values, StaleAnswer when `expected_version` is given and a
+    colleague changed the answer since (0 = the form saw no answer yet), AnswerLocked when the
+    answer was agreed in a workshop, and AssessmentClosed for a snapshot."""
+    if not assessment.is_open:
+        raise AssessmentClosed()
+    cleaned = clean_answer(values)
+    answer, created = get_or_add_answer(assessment, question)
+    if answer.agreed:
+        current = {name: getattr(answer, name) for name in cleaned}
+        if any(current[n] != v and not (current[n] is None and v == "") for n, v in cleaned.items()):
+            db.session.rollback()
+            raise AnswerLocked()
+    if expected_version is not None and not created and answer.version != expected_version:
+        db.session.rollback()
+        raise StaleAnswer(answer)
+    apply_changes(user, answer, cleaned)
+    commit_or_stale(answer)
     return answer
 
 

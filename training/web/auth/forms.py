@@ -2,9 +2,33 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-MIN_PASSWORD = 10
+from training.services.accounts import MIN_PASSWORD_LENGTH, password_problem
+
+MIN_PASSWORD = MIN_PASSWORD_LENGTH
+WEAK_PASSWORD_MESSAGES = {
+    "common": _l(
+        "This password is too common or too easy to guess. Choose another one: for example, three "
+        "or four unrelated words."
+    ),
+    "personal": _l("Do not use your name or email address in your password."),
+}
+
+
+class StrongPassword:
+    """The password policy (training/services/accounts.py) as a field validator. The name and
+    email come from the form's fields, or from `form.account` (email, name) when it has none."""
+
+    def __call__(self, form, field):
+        email, name = getattr(form, "account", ("", ""))
+        if "email" in form:
+            email = form.email.data or ""
+        if "name" in form:
+            name = form.name.data or ""
+        reason = password_problem(field.data or "", email=email, name=name)
+        if reason in WEAK_PASSWORD_MESSAGES:
+            raise ValidationError(str(WEAK_PASSWORD_MESSAGES[reason]))
 
 
 class _CityAndLanguage:
@@ -37,6 +61,7 @@ class RegisterForm(_CityAndLanguage, FlaskForm):
         validators=[
             DataRequired(_l("Choose a password.")),
             Length(min=MIN_PASSWORD, max=200, message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD)),
+            StrongPassword(),
         ],
     )
     confirm = PasswordField(
@@ -71,6 +96,7 @@ class ResetPasswordForm(FlaskForm):
         validators=[
             DataRequired(_l("Choose a password.")),
             Length(min=MIN_PASSWORD, max=200, message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD)),
+            StrongPassword(),
         ],
     )
     confirm = PasswordField(
@@ -79,4 +105,14 @@ class ResetPasswordForm(FlaskForm):
             DataRequired(_l("Repeat the password.")),
             EqualTo("password", _l("The passwords do not match.")),
         ],
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Enter your password to confirm."))]
+    )
+    confirm = BooleanField(
+        _l("I understand that my account is deleted for good."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
     )

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+import json
+
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
 from training.mail import send_mail
-from training.services import accounts, cities
+from training.services import accounts, cities, privacy
 from training.web.auth import bp
 from training.web.auth.forms import (
+    WEAK_PASSWORD_MESSAGES,
+    DeleteAccountForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
@@ -17,6 +21,13 @@ from training.web.auth.forms import (
     ResetPasswordForm,
 )
 from training.web.safe_next import safe_next
+from training.web.security import throttle_login, throttle_password_reset
+
+
+def _weak_password(form, error: accounts.WeakPassword) -> None:
+    """The service refused the password (the form's validator normally catches it first)."""
+    message = WEAK_PASSWORD_MESSAGES.get(error.reason)
+    form.password.errors = [*form.password.errors, str(message or _("Choose another password."))]
 
 
 def _city_choices(form) -> None:
@@ -62,6 +73,8 @@ def register():
                 form.email.errors.append(
                     _("An account with this email already exists. Log in or reset your password.")
                 )
+            except accounts.WeakPassword as exc:
+                _weak_password(form, exc)
             else:
                 session["lang"] = user.locale
                 _start_session(user)
@@ -71,6 +84,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle_login
 def login():
     target = safe_next(request.args.get("next"), url_for("learn.my_learning"))
     if current_user.is_authenticated:
@@ -99,6 +113,7 @@ def logout():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@throttle_password_reset
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -130,10 +145,15 @@ def reset_password(token: str):
         flash(_("This link has expired or was already used. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
+    form.account = (user.email, user.name)
     if form.validate_on_submit():
-        accounts.reset_password(user, form.password.data)
-        flash(_("Your password is changed. Log in with the new one."), "success")
-        return redirect(url_for("auth.login"))
+        try:
+            accounts.reset_password(user, form.password.data)
+        except accounts.WeakPassword as exc:
+            _weak_password(form, exc)
+        else:
+            flash(_("Your password is changed. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
 
 
@@ -160,3 +180,44 @@ def profile():
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
+
+
+# --- personal data --------------------------------------------------------------------------
+
+
+@bp.get("/profile/data.json")
+@login_required
+def export_data():
+    """Everything the platform holds about the user, as a JSON download."""
+    data = privacy.export_user_data(current_user)
+    current_app.logger.info("personal data exported by user %d", current_user.id)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="resilient-cities-academy-my-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/profile/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Delete (anonymise) the account, after the password is entered again."""
+    form = DeleteAccountForm()
+    allowed = privacy.can_delete_account(current_user)
+    if allowed and form.validate_on_submit():
+        if not current_user.check_password(form.password.data or ""):
+            form.password.errors.append(_("This is not your password."))
+        else:
+            lang = session.get("lang") or current_user.locale
+            privacy.delete_account(current_user._get_current_object())
+            logout_user()
+            session.clear()
+            session["lang"] = lang
+            flash(_("Your account is deleted. Thank you for learning with us."), "info")
+            return redirect(url_for("main.index"))
+    code = 422 if form.errors else 200
+    return render_template("auth/delete.html", form=form, allowed=allowed), code

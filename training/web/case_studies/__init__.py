@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("case_studies", __name__, url_prefix="/case-studies")
 
-from training.web.case_studies import views  # noqa: E402,F401
+from training.web.case_studies import editor, views  # noqa: E402,F401

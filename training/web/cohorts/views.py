@@ -10,12 +10,15 @@ from wtforms.fields.choices import SelectChoice
 from training.i18n import current_locale
 from training.services import accounts, certificates, cities, cohorts, exports, learning, quizzes
 from training.services import evaluation as evaluation_service
+from training.services import scorecard as sc
 from training.services.progress_matrix import build_cohort_matrix, sort_and_filter
+from training.services.recommendations import recommend
 from training.web.access import role_required
 from training.web.cohorts import bp
 from training.web.cohorts.forms import AddMemberForm, CohortForm, JoinForm, SessionForm
 
 STAFF = ("trainer", "admin")
+ROWS_PER_PAGE = 50  # the matrix is computed whole (fixed queries); pages keep the HTML light
 
 
 def _cohort_or_404(cohort_id: int):
@@ -103,11 +106,17 @@ def matrix(cohort_id: int):
     data = build_cohort_matrix(cohort)
     sort = request.args.get("sort", "name")
     only = request.args.get("only", "")
+    rows = sort_and_filter(data, sort, only)
+    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
     return render_template(
         "cohorts/matrix.html",
         cohort=cohort,
         matrix=data,
-        rows=sort_and_filter(data, sort, only),
+        rows=rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE],
+        shown=len(rows),
+        page=page,
+        pages=pages,
         sort=sort,
         only=only,
         trainers=cohorts.list_trainers(cohort),
@@ -273,6 +282,7 @@ def evaluation(cohort_id: int):
             essential_rows, [_("E%(n)d", n=r.essential) for r in essential_rows]
         ),
         items=evaluation_service.item_analysis(cohort),
+        advice=recommend(sc.get_scorecard(sc.get_current_assessment(cohort.city))),
     )
 
 

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
-from training.services import certificates, cohorts, learning, library, quizzes
+from training.services import certificates, cohorts, learning, library, quizzes, scorecard
+from training.services.recommendations import recommend
 from training.web.learn import bp
 
 
@@ -30,9 +31,13 @@ def my_learning():
     assigned = cohorts.assigned_module_ids(current_user)
     order = {module_id: i for i, module_id in enumerate(assigned)}
     rows.sort(key=lambda row: (row.module.id not in order, order.get(row.module.id, 0)))
+    advice = None
+    if current_user.city is not None:
+        advice = recommend(scorecard.get_scorecard(scorecard.get_current_assessment(current_user.city)))
     return render_template(
         "learn/my_learning.html",
         rows=rows,
+        advice=advice,
         assigned=set(assigned),
         memberships=cohorts.list_memberships(current_user),
         certificates=[
@@ -48,7 +53,7 @@ def module(slug: str):
     user = current_user if current_user.is_authenticated else None
     page = learning.get_module_page(user, module)
     status = quizzes.get_status(user, page.quiz) if (user and page.quiz) else None
-    case_studies = library.list_case_studies_by_slug(module.case_studies)
+    case_studies = library.list_case_studies_for_module(module)
     return render_template(
         "learn/module.html", page=page, status=status, case_studies=case_studies, form=FlaskForm()
     )

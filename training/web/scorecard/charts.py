@@ -60,3 +60,33 @@ def bar_rows(card) -> list[dict]:
                 }
             )
     return rows
+
+
+@dataclass
+class TrendSeries:
+    number: int
+    title: str
+    points: str  # polyline points in a 0–100 box
+    dots: list[tuple[float, float, int, int]]  # x, y, score, max
+
+
+def trend_chart(trend, locale: str = "en") -> list[TrendSeries]:
+    """One small line per Essential: its score as a share of its maximum, assessment by assessment."""
+    count = len(trend.points)
+    series = []
+    for essential in trend.essentials:
+        maximum = trend.maxima.get(essential.number, 0) or 1
+        dots = []
+        for i, point in enumerate(trend.points):
+            x = 50.0 if count == 1 else round(5 + 90 * i / (count - 1), 2)
+            score = point.by_essential.get(essential.number, 0)
+            dots.append((x, round(95 - 90 * score / maximum, 2), score, maximum))
+        series.append(
+            TrendSeries(
+                number=essential.number,
+                title=essential.title(locale),
+                points=" ".join(f"{x},{y}" for x, y, _s, _m in dots),
+                dots=dots,
+            )
+        )
+    return series

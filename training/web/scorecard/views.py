@@ -7,8 +7,10 @@ from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
 from training.models import AssessmentAnswer
-from training.services import cities, learning
+from training.services import cities, cohorts, evaluation, learning, workshop
 from training.services import scorecard as sc
+from training.services import scorecard_history as history
+from training.services.recommendations import recommend
 from training.web.scorecard import bp
 from training.web.scorecard.charts import bar_rows, radar_chart
 
@@ -40,31 +42,61 @@ def overview(city_id: int):
     return render_template("scorecard/overview.html", city=city, card=card)
 
 
-def _answer_sheet(city, rows, title, back_url, self_url, module=None):
-    """Show and save a set of questions in one form; errors stay next to their fields."""
+def _version(qid: str) -> int:
+    raw = request.form.get(f"{qid}-version", "0")
+    return int(raw) if raw.isdigit() else 0
+
+
+def _save_sheet(city, rows):
+    """Save every question of the sheet. Returns (errors, conflicts); nothing is saved when a
+    field is wrong; a question a colleague changed meanwhile is not saved and is reported."""
     errors: dict[str, dict[str, str]] = {}
+    conflicts: dict[str, object] = {}
+    submitted = {
+        row.question.id: {f: request.form.get(f"{row.question.id}-{f}", "") for f in AssessmentAnswer.FIELDS}
+        for row in rows
+    }
+    for qid, values in submitted.items():
+        try:
+            sc.clean_answer(values)
+        except sc.InvalidAnswer as exc:
+            errors[qid] = exc.errors
+    if errors:
+        return submitted, errors, conflicts
+    assessment = sc.get_or_create_assessment(city)
+    for row in rows:
+        qid, values = row.question.id, submitted[row.question.id]
+        if values["score"] != "" or values["comments"]:
+            workshop.save_rating(current_user, assessment, row.question, values["score"], values["comments"])
+        if row.answer is not None and row.answer.agreed:
+            continue  # the agreed city score is changed only in the workshop
+        try:
+            sc.save_answer(current_user, assessment, row.question, values, expected_version=_version(qid))
+        except sc.StaleAnswer as stale:
+            conflicts[qid] = stale.answer
+        except sc.AnswerLocked:
+            conflicts[qid] = sc.get_or_add_answer(assessment, row.question)[0]
+    return submitted, errors, conflicts
+
+
+def _answer_sheet(city, rows, title, back_url, self_url, module=None):
+    """Show and save a set of questions in one form; errors stay next to their fields and a
+    colleague's concurrent change is shown instead of being overwritten."""
+    errors: dict[str, dict[str, str]] = {}
+    conflicts: dict[str, object] = {}
     submitted: dict[str, dict[str, str]] = {}
+    assessment = sc.get_current_assessment(city)
+    if assessment is not None and not assessment.is_open:
+        abort(409)
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)
-        assessment = sc.get_or_create_assessment(city)
-        for row in rows:
-            qid = row.question.id
-            values = {f: request.form.get(f"{qid}-{f}", "") for f in AssessmentAnswer.FIELDS}
-            submitted[qid] = values
-            try:
-                sc.clean_answer(values)
-            except sc.InvalidAnswer as exc:
-                errors[qid] = exc.errors
-        if not errors:
-            for row in rows:
-                sc.save_answer(current_user, assessment, row.question, submitted[row.question.id])
+        submitted, errors, conflicts = _save_sheet(city, rows)
+        if not errors and not conflicts:
             flash(_("Your answers are saved."), "success")
-            return redirect(
-                request.form.get("after") == "results"
-                and url_for("scorecard.results", city_id=city.id)
-                or self_url
-            )
+            after = request.form.get("after")
+            return redirect(url_for("scorecard.results", city_id=city.id) if after == "results" else self_url)
+    ratings = workshop.get_ratings(current_user, assessment) if assessment else {}
     return (
         render_template(
             "scorecard/answer.html",
@@ -74,10 +106,12 @@ def _answer_sheet(city, rows, title, back_url, self_url, module=None):
             back_url=back_url,
             module=module,
             errors=errors,
+            conflicts=conflicts,
             submitted=submitted,
+            ratings=ratings,
             form=FlaskForm(),
         ),
-        422 if errors else 200,
+        422 if errors else (409 if conflicts else 200),
     )
 
 
@@ -128,7 +162,13 @@ def module_questions(city_id: int, slug: str):
 @login_required
 def results(city_id: int):
     city = _city_for(city_id)
-    assessment = sc.get_current_assessment(city)
+    chosen = request.args.get("assessment", "")
+    if chosen.isdigit():
+        assessment = history.get_assessment(city, int(chosen))
+        if assessment is None:
+            abort(404)
+    else:
+        assessment = sc.get_current_assessment(city)
     card = sc.get_scorecard(assessment)
     locale = current_locale()
     radar = radar_chart(
@@ -136,11 +176,22 @@ def results(city_id: int):
         [e.score / e.max_score if e.max_score else 0 for e in card.essentials],
     )
     changes = sc.list_changes(assessment, limit=20) if assessment else []
+    gains, gain_cohort = {}, None
+    for cohort in cohorts.list_cohorts_for(current_user) if current_user.role in ("trainer", "admin") else []:
+        if cohort.city_id == city.id:
+            report = evaluation.knowledge_gain(cohort)
+            gains = {row.essential: row for row in report.essentials if row.n}
+            gain_cohort = cohort
+            break
     return render_template(
         "scorecard/results.html",
         city=city,
+        assessment=assessment,
         card=card,
         radar_data=radar,
         bars=bar_rows(card),
         changes=changes,
+        advice=recommend(card),
+        gains=gains,
+        gain_cohort=gain_cohort,
     )

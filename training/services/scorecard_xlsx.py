@@ -1,0 +1,173 @@
+"""The assessment as an Excel workbook laid out the way cities know it from the official tool —
+a summary sheet and one sheet per Essential (E01 … E10) with the fields of every question — and
+the import of such a workbook into a new assessment. A wrong or damaged file changes nothing."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from training.extensions import db
+from training.models import AssessmentAnswer, City, User
+from training.services.exports import neutralise
+from training.services.scorecard import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
+from training.services.scorecard_history import start_new_assessment
+
+FIELDS = ("score", "comments", "evidence", "actions", "responsible", "timescale")
+HEADERS = {
+    "en": [
+        "ID", "Topic", "Question", "Score (0–3)", "Comments", "Means of verification (evidence)",
+        "Actions to reach the maximum score", "Responsible institution", "Timescale",
+    ],
+    "zh": [
+        "编号", "主题", "问题", "得分（0–3）", "备注", "佐证材料（核实方式）",
+        "达到满分所需的行动", "责任单位", "时间安排",
+    ],
+}  # fmt: skip
+SUMMARY = {
+    "en": ("Summary", "Essential", "Score", "Maximum", "Total", "Assessment", "City", "Started"),
+    "zh": ("汇总", "要素", "得分", "满分", "总分", "评估", "城市", "开始日期"),
+}
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def sheet_name(number: int) -> str:
+    return f"E{number:02d}"
+
+
+def export_workbook(city: City, card: Scorecard, locale: str) -> bytes:
+    lang = "zh" if locale == "zh" else "en"
+    words = SUMMARY[lang]
+    book = Workbook()
+    summary = book.active
+    summary.title = words[0]
+    assessment = card.assessment
+    summary.append([words[6], city.name(lang)])
+    summary.append([words[5], assessment.sequence if assessment else ""])
+    summary.append([words[7], assessment.started_at.strftime("%Y-%m-%d") if assessment else ""])
+    summary.append([])
+    summary.append([words[1], "", words[2], words[3]])
+    for row in card.essentials:
+        summary.append([row.essential.number, row.essential.title(lang), row.score, row.max_score])
+    summary.append([words[4], "", card.total, card.max_score])
+    for cell in summary[5] + summary[summary.max_row]:
+        cell.font = Font(bold=True)
+    summary.column_dimensions["B"].width = 48
+    for row in card.essentials:
+        sheet = book.create_sheet(sheet_name(row.essential.number))
+        sheet.append(HEADERS[lang])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for q in row.questions:
+            a = q.answer
+            values = [q.question.id, q.question.topic(lang), q.question.text(lang)]
+            values += [a.score if a else None] + [getattr(a, f) if a else "" for f in FIELDS[1:]]
+            sheet.append([neutralise(v) for v in values])
+        for cell in sheet["C"] + sheet["E"] + sheet["F"] + sheet["G"]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for column, width in zip("ABCDEFGHI", (7, 28, 60, 10, 36, 36, 36, 24, 14)):
+            sheet.column_dimensions[column].width = width
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class ImportProblem:
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+
+class ImportRefused(Exception):
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s)")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    text = str(value).strip()
+    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
+
+
+def _score(value) -> tuple[int | None, bool]:
+    """A cell's score: (None, True) when blank; (n, True) for 0–3; (None, False) otherwise."""
+    if value in (None, ""):
+        return None, True
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit():
+            return None, False
+        value = int(value)
+    if isinstance(value, (int, float)) and float(value).is_integer() and 0 <= value <= MAX_SCORE:
+        return int(value), True
+    return None, False
+
+
+def read_workbook(data: bytes, card: Scorecard) -> dict[str, dict[str, object]]:
+    """Parse and check a workbook; every problem names the sheet, row and column."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRefused([ImportProblem("", None, "", "file_too_large")])
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ImportRefused([ImportProblem("", None, "", "not_a_workbook")]) from None
+    problems: list[ImportProblem] = []
+    answers: dict[str, dict[str, object]] = {}
+    for row in card.essentials:
+        name = sheet_name(row.essential.number)
+        if name not in book.sheetnames:
+            problems.append(ImportProblem(name, None, "", "missing_sheet"))
+            continue
+        expected = {q.question.id for q in row.questions}
+        seen: set[str] = set()
+        for index, values in enumerate(book[name].iter_rows(min_row=2, values_only=True), start=2):
+            values = list(values) + [None] * (9 - len(values))
+            qid = _text(values[0])
+            if not qid:
+                continue
+            if qid not in expected:
+                problems.append(ImportProblem(name, index, "A", "unknown_question"))
+                continue
+            seen.add(qid)
+            parsed, ok = _score(values[3])
+            if not ok:
+                problems.append(ImportProblem(name, index, "D", "bad_score"))
+            fields: dict[str, object] = {"score": parsed}
+            for column, field in zip("EFGHI", FIELDS[1:]):
+                text = _text(values["EFGHI".index(column) + 4])
+                if len(text) > TEXT_LIMITS[field]:
+                    problems.append(ImportProblem(name, index, column, "too_long"))
+                fields[field] = text
+            answers[qid] = fields
+        for qid in sorted(expected - seen):
+            problems.append(ImportProblem(name, None, "A", f"missing_question:{qid}"))
+    book.close()
+    if problems:
+        raise ImportRefused(problems)
+    return answers
+
+
+def import_workbook(user: User, city: City, data: bytes):
+    """Import into a new assessment (the current one is closed as a snapshot). Raises
+    ImportRefused and changes nothing when the file is wrong."""
+    answers = read_workbook(data, get_scorecard(None))
+    assessment = start_new_assessment(user, city, source="import")
+    for qid, fields in answers.items():
+        if any(v not in (None, "") for v in fields.values()):
+            db.session.add(
+                AssessmentAnswer(
+                    assessment_id=assessment.id, question_id=qid, updated_by_id=user.id, **fields
+                )
+            )
+    db.session.commit()
+    return assessment

@@ -1,0 +1,194 @@
+"""A city's assessments over time: history and trend, a new assessment, comparison, action plan."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+from training.i18n import current_locale
+from training.services import cities, scorecard_xlsx
+from training.services import scorecard as sc
+from training.services import scorecard_history as history
+from training.services.exports import safe_filename
+from training.web.scorecard import bp
+from training.web.scorecard.charts import bar_rows, radar_chart, trend_chart
+
+
+def _city(city_id: int):
+    city = cities.get_city(city_id)
+    if city is None or not sc.can_view_city_scorecard(current_user, city):
+        abort(404)
+    return city
+
+
+def can_start_assessment(user, city) -> bool:
+    return user.role in ("trainer", "admin") and sc.can_view_city_scorecard(user, city)
+
+
+@bp.get("/city/<int:city_id>/history")
+@login_required
+def history_view(city_id: int):
+    city = _city(city_id)
+    trend = history.build_trend(city)
+    return render_template(
+        "scorecard/history.html",
+        city=city,
+        trend=trend,
+        chart=trend_chart(trend, current_locale()),
+        can_start=can_start_assessment(current_user, city),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/city/<int:city_id>/assessments/new")
+@login_required
+def new_assessment(city_id: int):
+    city = _city(city_id)
+    if not can_start_assessment(current_user, city):
+        abort(403)
+    if FlaskForm().validate_on_submit():
+        assessment = history.start_new_assessment(current_user, city)
+        flash(
+            _("Assessment no. %(n)d is open; it starts from the last one's answers.", n=assessment.sequence),
+            "success",
+        )
+    return redirect(url_for("scorecard.history_view", city_id=city.id))
+
+
+@bp.get("/city/<int:city_id>/compare")
+@login_required
+def compare(city_id: int):
+    city = _city(city_id)
+    assessments = history.list_assessments(city)
+    if len(assessments) < 2:
+        flash(_("There is only one assessment so far: start a new one to compare."), "info")
+        return redirect(url_for("scorecard.history_view", city_id=city.id))
+    by_id = {a.id: a for a in assessments}
+
+    def pick(name, default):
+        raw = request.args.get(name, "")
+        return by_id.get(int(raw)) if raw.isdigit() else default
+
+    before, after = pick("before", assessments[-2]), pick("after", assessments[-1])
+    if before is None or after is None:
+        abort(404)
+    return render_template(
+        "scorecard/compare.html", city=city, assessments=assessments, result=history.compare(before, after)
+    )
+
+
+@bp.get("/city/<int:city_id>/action-plan")
+@login_required
+def action_plan(city_id: int):
+    city = _city(city_id)
+    sort = request.args.get("sort", "essential")
+    if sort not in history.SORTS:
+        sort = "essential"
+    assessment = sc.get_current_assessment(city)
+    return render_template(
+        "scorecard/action_plan.html",
+        city=city,
+        assessment=assessment,
+        items=history.action_plan(assessment, sort),
+        sort=sort,
+    )
+
+
+# --- export, import and the printable report ---------------------------------------------------
+
+PROBLEM_TEXT = {
+    "file_too_large": _l("The file is larger than 2 MB."),
+    "not_a_workbook": _l("This is not an Excel workbook (.xlsx), or it is damaged."),
+    "missing_sheet": _l("The sheet is missing."),
+    "unknown_question": _l("This question id is not in the scorecard."),
+    "bad_score": _l("The score must be 0, 1, 2 or 3 (or empty)."),
+    "too_long": _l("The text is too long."),
+    "missing_question": _l("A question is missing: %(qid)s."),
+}
+
+
+def _describe(problem) -> str:
+    code, _sep, arg = problem.message.partition(":")
+    text = PROBLEM_TEXT.get(code, problem.message)
+    text = str(text) % {"qid": arg} if arg else str(text)
+    where = " ".join(
+        part
+        for part in (
+            problem.sheet,
+            _("row %(n)d", n=problem.row) if problem.row else "",
+            _("column %(c)s", c=problem.column) if problem.column else "",
+        )
+        if part
+    )
+    return f"{where}: {text}" if where else text
+
+
+class ImportForm(FlaskForm):
+    workbook = FileField(_l("Excel workbook (.xlsx)"), validators=[FileRequired(_l("Choose a file."))])
+
+
+@bp.get("/city/<int:city_id>/export.xlsx")
+@login_required
+def export_xlsx(city_id: int):
+    city = _city(city_id)
+    chosen = request.args.get("assessment", "")
+    assessment = (
+        history.get_assessment(city, int(chosen)) if chosen.isdigit() else sc.get_current_assessment(city)
+    )
+    if chosen and assessment is None:
+        abort(404)
+    data = scorecard_xlsx.export_workbook(city, sc.get_scorecard(assessment), current_locale())
+    number = assessment.sequence if assessment else 0
+    filename = safe_filename(f"scorecard-{city.name_en}-{number}", "xlsx")
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/city/<int:city_id>/import", methods=["GET", "POST"])
+@login_required
+def import_xlsx(city_id: int):
+    city = _city(city_id)
+    if not can_start_assessment(current_user, city):
+        abort(403)
+    form = ImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            assessment = scorecard_xlsx.import_workbook(current_user, city, form.workbook.data.read())
+        except scorecard_xlsx.ImportRefused as refused:
+            problems = [_describe(p) for p in refused.problems]
+        else:
+            flash(_("The workbook is imported as assessment no. %(n)d.", n=assessment.sequence), "success")
+            return redirect(url_for("scorecard.results", city_id=city.id))
+    code = 422 if (problems or form.errors) else 200
+    return render_template("scorecard/import.html", city=city, form=form, problems=problems), code
+
+
+@bp.get("/city/<int:city_id>/report")
+@login_required
+def report(city_id: int):
+    """Results, charts and action plan on one printable page."""
+    city = _city(city_id)
+    assessment = sc.get_current_assessment(city)
+    card = sc.get_scorecard(assessment)
+    locale = current_locale()
+    radar = radar_chart(
+        [(f"{e.essential.number}", e.essential.title(locale)) for e in card.essentials],
+        [e.score / e.max_score if e.max_score else 0 for e in card.essentials],
+    )
+    return render_template(
+        "scorecard/report.html",
+        city=city,
+        assessment=assessment,
+        card=card,
+        radar_data=radar,
+        bars=bar_rows(card),
+        items=history.action_plan(assessment, "essential"),
+    )
