@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -18,7 +19,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP) translations
+install: $(STAMP) translations $(NODE_STAMP)
+
+# axe-core for the accessibility tests (tests/e2e), pinned in package-lock.json; `npm ci` runs
+# again only when node_modules is missing or the lock file changed. Without npm the axe tests
+# are skipped (in CI they fail).
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the accessibility tests (axe-core) will be skipped"; fi
 
 translations: $(STAMP)
 	$(BIN)/pybabel -q compile -d training/translations

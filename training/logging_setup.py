@@ -57,6 +57,22 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (as logging.lastResort does), so a handler
+    installed once keeps working when stderr is replaced (test runners, reloaders)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure_logging(app: Flask) -> None:
     """Install one handler on the root logger (stderr), in the configured format.
 
@@ -67,7 +83,7 @@ def configure_logging(app: Flask) -> None:
     root = logging.getLogger()
     handler = next((h for h in root.handlers if h.get_name() == HANDLER_NAME), None)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = StderrHandler()
         handler.set_name(HANDLER_NAME)
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())

@@ -43,7 +43,17 @@
   });
 })();
 
-/* Print buttons (the print stylesheet lays the page out). */
+/* Print buttons (the print stylesheet lays the page out). They are hidden in the HTML and shown
+   here, so that without JavaScript no button is shown that does nothing (the browser's own Print
+   command still uses the print stylesheet). */
 document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.hidden = false;
   button.addEventListener("click", function () { window.print(); });
 });
+
+/* A form sent back with errors: focus moves to its error summary (role=alert, tabindex=-1), so a
+   screen reader reads it at once and the next Tab reaches its links to the fields. */
+(function () {
+  var summary = document.querySelector(".error-summary[tabindex='-1']");
+  if (summary && !location.hash) { summary.focus(); }
+})();

@@ -35,19 +35,23 @@ def require_axe() -> None:
         pytest.skip(message)
 
 
-def axe_violations(page: Page, impacts: tuple[str, ...] = BLOCKING) -> list[str]:
-    """The page's axe violations of these impacts, one readable line per rule."""
+def axe_violations(page: Page, impacts: tuple[str, ...] = BLOCKING, rules: list[str] | None = None) -> list[str]:
+    """The page's axe violations of these impacts, one readable line per rule (all of axe's
+    default rules, or only `rules`)."""
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(_axe_source() + "\n;0")
     violations = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ["violations"]});
+        """async (rules) => {
+            const options = {resultTypes: ["violations"]};
+            if (rules) { options.runOnly = {type: "rule", values: rules}; }
+            const result = await axe.run(document, options);
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 targets: v.nodes.slice(0, 4).map(n => n.target.join(" ")),
                 count: v.nodes.length,
             }));
-        }"""
+        }""",
+        rules,
     )
     return [
         f"{v['impact']} {v['id']} ({v['help']}) x{v['count']}: {'; '.join(v['targets'])}"

@@ -119,7 +119,11 @@ def _build(app) -> World:
 
         emails: dict[str, dict[str, str]] = {}
         users: dict[str, dict[str, object]] = {}
-        names = {"trainee": ("Wu Jing", "吴静"), "trainer": ("Tang Lin", "唐琳"), "admin": ("Admin Gao", "高管")}
+        names = {
+            "trainee": ("Wu Jing", "吴静"),
+            "trainer": ("Tang Lin", "唐琳"),
+            "admin": ("Admin Gao", "高管"),
+        }
         for role, (name_en, name_zh) in names.items():
             for lang, name in (("en", name_en), ("zh", name_zh)):
                 email = f"world-{role}-{lang}@example.org"
@@ -159,7 +163,9 @@ def _build(app) -> World:
         for lang, trainee in trainees.items():
             pre = quizzes.list_questions(quiz, QuizAttempt.PRETEST, trainee)
             first = {f"q-{q.key}": [_first_option(q)] for q in pre}
-            quizzes.submit_attempt(trainee, quiz, QuizAttempt.PRETEST, pre, quizzes.parse_responses(pre, first))
+            quizzes.submit_attempt(
+                trainee, quiz, QuizAttempt.PRETEST, pre, quizzes.parse_responses(pre, first)
+            )
             for lesson in learning.list_lessons(module):
                 learning.record_lesson_done(trainee, lesson)
             final = quizzes.list_questions(quiz, QuizAttempt.FINAL, trainee)

@@ -461,3 +461,15 @@ def test_the_last_administrator_cannot_delete_their_account(client, login, db_se
         privacy.delete_account(admin)
     second = factories.user(Role.ADMIN)
     assert privacy.can_delete_account(admin) and privacy.can_delete_account(second)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "trainee", "trainer", "editor", "admin"])
+@pytest.mark.parametrize("path", ["/auth/profile/data.json", "/auth/profile/delete"])
+def test_the_personal_data_pages_need_a_login(client, login, db_session, role, path):
+    if role != "anonymous":
+        login(factories.user(role))
+    response = client.get(path)
+    if role == "anonymous":
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    else:
+        assert response.status_code == 200

@@ -22,6 +22,7 @@ from training.models import CaseStudy, User
 from training.models.base import utcnow
 from training.models.library import CaseStudyRevision, EditorialEvent
 from training.services import case_study_images as images
+from training.services.case_study_audit import log_event
 from training.services.case_study_data import (
     Problem,
     apply_data,
@@ -71,10 +72,6 @@ class SaveConflict(Exception):
 
 def can_edit_case_studies(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.role in EDITOR_ROLES)
-
-
-def can_view_editorial_log(user: User | None) -> bool:
-    return bool(user and user.is_authenticated and user.role == "admin")
 
 
 def in_draft(study: CaseStudy) -> bool:
@@ -171,40 +168,7 @@ def working_copy(study: CaseStudy) -> dict[str, Any]:
     return clean_data(revision.data) if revision else snapshot(study)
 
 
-@dataclass
-class EventRow:
-    event: EditorialEvent
-    user: str
-
-
-def list_events(study: CaseStudy | None = None, limit: int = 100, offset: int = 0) -> list[EventRow]:
-    """The editorial log, newest first: for one case study, or all of it (admins)."""
-    stmt = (
-        select(EditorialEvent, User.name)
-        .outerjoin(User, User.id == EditorialEvent.user_id)
-        .order_by(EditorialEvent.created_at.desc(), EditorialEvent.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    if study is not None:
-        stmt = stmt.where(EditorialEvent.case_study_id == study.id)
-    return [EventRow(event, name or "") for event, name in db.session.execute(stmt)]
-
-
 # --- writing ---------------------------------------------------------------------------------
-
-
-def log_event(user: User | None, study: CaseStudy, action: str, revision=None, comment: str = "") -> None:
-    db.session.add(
-        EditorialEvent(
-            case_study_id=study.id,
-            slug=study.slug,
-            user_id=user.id if user else None,
-            action=action,
-            revision=revision,
-            comment=comment,
-        )
-    )
 
 
 def ensure_base_revision(study: CaseStudy) -> None:

@@ -30,7 +30,8 @@ from training.models import CaseStudy
 from training.models.base import utcnow
 from training.models.library import CaseStudyRevision, EditorialEvent
 from training.services import case_study_images as images
-from training.services.case_studies import add_revision, get_case_study_by_slug, log_event, working_copy
+from training.services.case_studies import add_revision, get_case_study_by_slug, working_copy
+from training.services.case_study_audit import log_event
 from training.services.case_study_data import (
     LANGS,
     apply_data,

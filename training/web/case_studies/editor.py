@@ -9,6 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from training.services import case_studies as cs
+from training.services import case_study_audit as audit
 from training.services import case_study_images as images
 from training.services.case_study_data import build_preview, keep_order
 from training.services.case_study_diff import diff_data
@@ -125,7 +126,7 @@ def editor_index():
         status=status,
         state_labels=msg.STATE_LABELS,
         pending_labels=msg.PENDING_LABELS,
-        can_view_log=cs.can_view_editorial_log(current_user),
+        can_view_log=audit.can_view_editorial_log(current_user),
     )
 
 
@@ -216,7 +217,7 @@ def show(case_study_id: int):
         preview=build_preview(study.slug, cs.working_copy(study)),
         actions=cs.available_actions(current_user, study),
         four_eyes=cs.in_review(study) and study.last_author_id == current_user.id,
-        events=cs.list_events(study, limit=30),
+        events=audit.list_events(study, limit=30),
         form=CommentForm(data={"version": str(study.version)}),
         msg=msg,
     )
@@ -296,7 +297,7 @@ def restore(case_study_id: int, number: int):
 @role_required("admin")
 def log():
     page = max(request.args.get("page", 1, type=int), 1)
-    events = cs.list_events(limit=LOG_PAGE + 1, offset=(page - 1) * LOG_PAGE)
+    events = audit.list_events(limit=LOG_PAGE + 1, offset=(page - 1) * LOG_PAGE)
     return render_template(
         "case_studies/editor/log.html",
         events=events[:LOG_PAGE],
