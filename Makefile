@@ -70,9 +70,11 @@ test-postgres: install
 check: install
 	$(BIN)/flask content check
 
-## bench: page timings and query counts at growing data sizes (not part of the suite)
+## bench: page timings and query counts at growing data sizes, then requests per second under
+## gunicorn against a bare endpoint and worker memory (not part of the suite)
 bench: install
 	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench.production
 	$(BIN)/python -m tests.bench.cohort
 
 ## extract-messages: refresh the translation catalogs after changing interface strings

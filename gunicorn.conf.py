@@ -126,11 +126,13 @@ logger_class = AccessLogger
 
 
 def post_fork(server, worker):
-    """With preload, the master built the app: each worker opens its own database connections."""
+    """With preload, the master built the app: each worker opens its own database connections
+    (a connection inherited across fork would be shared by two processes)."""
     if not preload_app:
         return
-    from app import app  # the module gunicorn already imported in the master
     from training.extensions import db
 
-    with app.app_context():
-        db.engine.dispose(close=False)
+    # Every engine of every app the master built (Flask-SQLAlchemy keeps them per app).
+    for engines in list(getattr(db, "_app_engines", {}).values()):
+        for engine in engines.values():
+            engine.dispose(close=False)

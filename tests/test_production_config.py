@@ -144,3 +144,50 @@ def test_json_log_lines(app, with_request):
         entry["message"] == "it broke: boom" and entry["level"] == "ERROR" and entry["logger"] == "training"
     )
     assert ("method" in entry) is with_request
+
+
+def test_reset_links_never_reach_the_logs():
+    record = logging.LogRecord(
+        "flask.app", logging.ERROR, __file__, 1, "Exception on /auth/reset/IjQx.abc-DEF [POST]", (), None
+    )
+    assert "IjQx" not in JsonFormatter().format(record)
+    assert "/auth/reset/…" in JsonFormatter().format(record)
+
+
+def test_flask_backup_copies_a_live_sqlite_database(tmp_path):
+    import sqlite3
+
+    from training.config import TestConfig
+    from training.extensions import db
+    from training.models import City
+
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        db.session.add(City(name_en="Backup City", name_zh="备份市"))
+        db.session.commit()
+        target = tmp_path / "backup.sqlite3"
+        result = app.test_cli_runner().invoke(args=["backup", str(target)])
+        assert result.exit_code == 0, result.output
+        copy = sqlite3.connect(target)
+        assert copy.execute("SELECT name_zh FROM city").fetchall() == [("备份市",)]
+        copy.close()
+        db.engine.dispose()
+    memory = create_app({**config, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    refused = memory.test_cli_runner().invoke(args=["backup", str(tmp_path / "x.sqlite3")])
+    assert refused.exit_code == 1 and "pg_dump" in refused.output
+
+
+@pytest.mark.parametrize("proxies, expected", [(0, False), (1, True)])
+def test_forwarded_https_is_trusted_only_behind_a_configured_proxy(proxies, expected):
+    from training.config import TestConfig
+
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": "sqlite://", "TRUSTED_PROXIES": proxies})
+    response = app.test_client().get(
+        "/static/css/academy.css", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.7"}
+    )
+    assert ("Strict-Transport-Security" in response.headers) is expected
+    response.close()

@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from training.config import ROOT
 
@@ -114,6 +114,7 @@ def setup_command(demo: bool):
 
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
 def backup_command(target: str):
     """Copy the SQLite database to TARGET while the app runs (SQLite's online backup).
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 
@@ -16,6 +17,15 @@ from flask import Flask, g, has_request_context, request
 HANDLER_NAME = "academy"
 # Loggers whose lines would carry personal data (client addresses, rate-limit keys) at INFO.
 QUIET = {"flask-limiter": logging.WARNING, "alembic.runtime.plugins": logging.WARNING}
+
+
+# Secrets that travel in a path: a password-reset link logged with an error would let a log
+# reader take over the account within the hour.
+_SECRET_PATHS = re.compile(r"(/auth/reset/)[^\s/?\"']+")
+
+
+def redact(text: str) -> str:
+    return _SECRET_PATHS.sub(r"\1…", text)
 
 
 def _request_fields() -> dict[str, object]:
@@ -37,11 +47,11 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
         }
         entry.update(_request_fields())
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
@@ -50,7 +60,7 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+        line = redact(super().format(record))
         fields = _request_fields()
         if fields.get("user_id") is not None:
             line += f" [user {fields['user_id']}]"

@@ -35,7 +35,9 @@ def require_axe() -> None:
         pytest.skip(message)
 
 
-def axe_violations(page: Page, impacts: tuple[str, ...] = BLOCKING, rules: list[str] | None = None) -> list[str]:
+def axe_violations(
+    page: Page, impacts: tuple[str, ...] = BLOCKING, rules: list[str] | None = None
+) -> list[str]:
     """The page's axe violations of these impacts, one readable line per rule (all of axe's
     default rules, or only `rules`)."""
     if not page.evaluate("typeof window.axe === 'object'"):

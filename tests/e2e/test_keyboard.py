@@ -19,7 +19,8 @@ ACTIVE_JS = """() => {
     const style = getComputedStyle(el);
     const box = el.getBoundingClientRect();
     return {
-        tag: el.tagName.toLowerCase(), id: el.id, cls: el.className, text: (el.innerText || el.value || "").trim().slice(0, 40),
+        tag: el.tagName.toLowerCase(), id: el.id, cls: el.className,
+        text: (el.innerText || el.value || "").trim().slice(0, 40),
         inMain: !!el.closest("main"), focusVisible: el.matches(":focus-visible"),
         outline: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth), boxShadow: style.boxShadow,
         visible: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0,
@@ -83,7 +84,9 @@ def _expect_errors_tied_to_fields(page: Page, where: str) -> None:
     for i in range(invalid.count()):
         field = invalid.nth(i)
         described = field.get_attribute("aria-describedby") or ""
-        assert described, f"{where}: {field.evaluate('e => e.outerHTML.slice(0, 120)')} has no aria-describedby"
+        assert described, (
+            f"{where}: {field.evaluate('e => e.outerHTML.slice(0, 120)')} has no aria-describedby"
+        )
         texts = [page.locator(f'[id="{ident}"]').inner_text().strip() for ident in described.split()]
         assert any(texts), f"{where}: aria-describedby={described!r} points at no error text"
 

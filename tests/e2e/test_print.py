@@ -58,9 +58,15 @@ def test_lessons_results_report_and_certificates_print_cleanly(page: Page, live_
             f"{city}/results",
             ["main h1", "#total-score", "svg.radar", "table.bars tbody tr", "table.bars svg"],
         ),
-        "report": (f"{city}/report", ["main h1", ".big-number", "svg.radar", "table.bars", "main table >> nth=2"]),
+        "report": (
+            f"{city}/report",
+            ["main h1", ".big-number", "svg.radar", "table.bars", "main table >> nth=2"],
+        ),
         "action plan": (f"{city}/action-plan", ["main h1", "main table tbody tr"]),
-        "certificate": (f"/certificates/{world.certificate_code}", [".cert-name", ".qr svg", ".cert-verify code"]),
+        "certificate": (
+            f"/certificates/{world.certificate_code}",
+            [".cert-name", ".qr svg", ".cert-verify code"],
+        ),
     }
     out = ARTIFACTS / "print"
     out.mkdir(parents=True, exist_ok=True)

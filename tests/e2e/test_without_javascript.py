@@ -20,7 +20,9 @@ def _library() -> dict[str, dict]:
     """Case-study slug -> its front matter (English file), as shipped in library/."""
     studies = {}
     for path in sorted((ROOT / "library" / "case-studies").glob("*.en.md")):
-        studies[path.name[: -len(".en.md")]] = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+        studies[path.name[: -len(".en.md")]] = yaml.safe_load(
+            path.read_text(encoding="utf-8").split("---", 2)[1]
+        )
     return studies
 
 
@@ -47,7 +49,9 @@ def test_case_study_filters_work_without_javascript(page: Page):
     wanted = {s for s, m in library.items() if "nbs" in m["topics"] and "flood" in m["hazards"]}
     shown = _listed(page)
     assert wanted and wanted <= shown, f"missing: {wanted - shown}"
-    assert not (shown & (set(library) - wanted)), f"not matching the filters: {shown & (set(library) - wanted)}"
+    assert not (shown & (set(library) - wanted)), (
+        f"not matching the filters: {shown & (set(library) - wanted)}"
+    )
     assert len(shown) < len(everything)
     expect(page.locator("main p[role=status]")).to_contain_text(str(len(shown)))
 

@@ -186,16 +186,34 @@ def redis_url() -> Iterator[tuple[str, str]]:
         client.close()
 
 
-def prepare_database(purpose: str, tmp_path_factory) -> str:
-    """A fresh database, migrated and loaded like `flask setup` (without demo accounts)."""
+@pytest.fixture
+def fresh_database(tmp_path_factory) -> Iterator:
+    """fresh_database(purpose) -> the URL of a database of this run alone, migrated and loaded as
+    `flask setup` does (without demo accounts). On PostgreSQL its name carries a token of the run
+    (two people running the suite on one server never share it) and it is dropped at the end."""
+    import sqlalchemy as sa
+
     from tests.conftest import _make_database, build_app
     from training.extensions import db
 
-    url = _make_database(purpose, tmp_path_factory)
-    app = build_app(url)
-    with app.app_context():
-        db.engine.dispose()
-    return url
+    made: list[str] = []
+
+    def _make(purpose: str) -> str:
+        url = _make_database(f"{purpose}_{uuid.uuid4().hex[:8]}", tmp_path_factory)
+        made.append(url)
+        app = build_app(url)
+        with app.app_context():
+            db.engine.dispose()
+        return url
+
+    yield _make
+    for url in made:
+        parsed = sa.engine.make_url(url)
+        if parsed.get_backend_name() == "postgresql":
+            admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+            admin.dispose()
 
 
 def database_app(url: str):

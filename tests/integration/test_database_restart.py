@@ -13,8 +13,6 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.integration.conftest import prepare_database
-
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(
@@ -41,8 +39,8 @@ def _get(server, path):
     return requests.get(server.url + path, timeout=15)
 
 
-def test_a_database_outage_shows_503_and_the_service_recovers_by_itself(tmp_path_factory, start_server):
-    url = prepare_database("restart", tmp_path_factory)
+def test_a_database_outage_shows_503_and_the_service_recovers_by_itself(fresh_database, start_server):
+    url = fresh_database("restart")
     name = sa.engine.make_url(url).database
     admin = sa.create_engine(sa.engine.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     server = start_server(url, workers=2)

@@ -10,7 +10,7 @@ import os
 import pytest
 import requests
 
-from tests.integration.conftest import SECRET_KEY, csrf_token, database_app, prepare_database
+from tests.integration.conftest import SECRET_KEY, csrf_token, database_app
 from training.extensions import db
 from training.services import accounts, cities
 
@@ -36,8 +36,8 @@ def _login(session: requests.Session, server, email: str, password: str) -> requ
 
 
 @pytest.fixture
-def shared(tmp_path_factory, redis_url):
-    url = prepare_database("two_instances", tmp_path_factory)
+def shared(fresh_database, redis_url):
+    url = fresh_database("two_instances")
     app = database_app(url)
     with app.app_context():
         city = cities.list_cities()[0]

@@ -276,13 +276,13 @@ def test_full_text_search_in_chinese_and_english(editors, query, found):
     author, reviewer = editors
     study = _new(author)
     _publish(author, reviewer, study)
-    rows = library.list_case_studies(library.CaseStudyFilters(query=query))
+    rows = library.list_case_studies(library.CaseStudyFilters(search=query))
     assert (study in rows) is found
 
 
 def test_search_finds_the_shipped_library_and_filters_by_language(editors):
     assert "wuhan-sponge-city" in [
-        r.slug for r in library.list_case_studies(library.CaseStudyFilters(query="海绵"))
+        r.slug for r in library.list_case_studies(library.CaseStudyFilters(search="海绵"))
     ]
     chinese = {k: "" for k in complete() if k.endswith("_zh")}
     only_en = _new(editors[0], slug="english-only", **chinese)

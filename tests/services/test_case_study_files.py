@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from sqlalchemy import delete
 
 from tests import factories
 from tests.content.conftest import REAL, copy_content
@@ -13,6 +14,7 @@ from tests.services.test_case_studies import complete
 from tests.services.test_case_study_images import picture
 from training.content import ContentErrors, load_curriculum
 from training.content.library import load_case_studies
+from training.models.library import CaseStudyRevision
 from training.services import case_studies as cs
 from training.services import library
 from training.services.case_study_data import snapshot
@@ -129,6 +131,18 @@ def test_the_sync_keeps_browser_edits_and_follows_files_otherwise(db_session, tm
     assert rotterdam.published_version == rotterdam.version == 2
     assert cs.list_revisions(rotterdam)[0].revision.kind == "sync"
     assert not sync_curriculum(load_curriculum(tmp_path)).changed
+
+
+def test_a_case_study_synced_before_revisions_existed_keeps_its_old_text_as_revision_1(db_session, tmp_path):
+    copy_content(tmp_path)
+    rotterdam = library.get_published_case_study("rotterdam-water-square")
+    db_session.execute(delete(CaseStudyRevision).where(CaseStudyRevision.case_study_id == rotterdam.id))
+    old_body = rotterdam.body_en
+    path = tmp_path / "library/case-studies/rotterdam-water-square.en.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nAdded.\n", encoding="utf-8")
+    sync_curriculum(load_curriculum(tmp_path))
+    assert cs.get_revision(rotterdam, 1).data["body_en"] == old_body
+    assert cs.get_revision(rotterdam, 2).data["body_en"].endswith("Added.\n")
 
 
 def test_cli_import_and_export(app, published, tmp_path):

@@ -63,9 +63,10 @@ def sync_library(curriculum: Curriculum, report) -> None:
         if row is None:
             row = CaseStudy(slug=study.slug, status=CaseStudy.PUBLISHED, managed_by=CaseStudy.FILES)
             db.session.add(row)
+        # The revision first: a row older than revisions gets its current text kept as the base.
+        add_revision(row, data, None, CaseStudyRevision.SYNC, first=is_new)
         apply_data(row, data)
         row.file_version = study.version
-        add_revision(row, data, None, CaseStudyRevision.SYNC, first=is_new)
         if row.status == CaseStudy.PUBLISHED:
             row.published_version, row.published_at = row.version, utcnow()
         report.note("case study", "created" if is_new else "updated")
@@ -111,12 +112,12 @@ class CaseStudyFilters:
     hazard: str = ""
     region: str = ""
     language: str = ""  # "en" or "zh": case studies written in that language
-    query: str = ""  # full-text search, Chinese or English (see case_study_search)
+    search: str = ""  # full-text search, Chinese or English (see case_study_search)
 
     @property
     def active(self) -> bool:
         return bool(
-            self.topic or self.essential or self.hazard or self.region or self.language or self.query.strip()
+            self.topic or self.essential or self.hazard or self.region or self.language or self.search.strip()
         )
 
 
@@ -136,7 +137,7 @@ def list_case_studies(filters: CaseStudyFilters | None = None) -> list[CaseStudy
         query = query.where(CaseStudy.region == filters.region)
     if filters.language in ("en", "zh"):
         query = query.where(getattr(CaseStudy, f"html_{filters.language}") != "")
-    clause = search_clause(filters.query)
+    clause = search_clause(filters.search)
     if clause is not None:
         query = query.where(clause)
     rows = list(db.session.scalars(query))

@@ -24,7 +24,7 @@ def _filters() -> library.CaseStudyFilters:
         hazard=args.get("hazard", "") if args.get("hazard") in HAZARD_LABELS else "",
         region=args.get("region", "") if args.get("region") in REGION_LABELS else "",
         language=args.get("lang", "") if args.get("lang") in LANGUAGE_FILTER else "",
-        query=args.get("q", "").strip()[:MAX_QUERY],
+        search=args.get("q", "").strip()[:MAX_QUERY],
     )
 
 

@@ -1,0 +1,142 @@
+"""Production benchmark (`make bench`): the app under gunicorn with 2 workers, measured against a
+bare Flask endpoint served by the same gunicorn in the same run.
+
+This machine is shared and noisy, so no figure stands alone: each page's requests per second are
+measured between two measurements of the bare endpoint, and the ratio page / bare is the figure
+(the issue's target: a logged-in lesson page at 30 % or more of the bare endpoint). Then the
+resident memory of each worker before and after 10,000 lesson-page requests.
+
+Not part of the test suite and never pass/fail: it prints a table. Loopback only; bounded by
+BENCH_SECONDS per measurement (default 5) and BENCH_REQUESTS for the memory run (10,000).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from tests.integration.conftest import GUNICORN, ROOT, SECRET_KEY, Server, csrf_token, free_port
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+MEMORY_REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10000"))
+THREADS = 8
+PASSWORD = "bench-lantern-harbour"
+LESSON = "/learn/climate-adaptation/01-urban-climate-risks"
+
+
+def _prepare(path: Path) -> str:
+    from tests.conftest import build_app
+    from training.extensions import db
+    from training.services import accounts, cities
+
+    url = f"sqlite:///{path / 'bench.sqlite3'}"
+    app = build_app(url)
+    with app.app_context():
+        city = cities.list_cities()[0]
+        accounts.register_user(name="Bench", email="bench@example.org", password=PASSWORD, city=city)
+        db.engine.dispose()
+    return url
+
+
+def _rate(base: str, path: str, cookies, seconds: float) -> float:
+    """Requests per second answered 200 by THREADS clients hammering `path` for `seconds`."""
+    stop = time.monotonic() + seconds
+    counts = [0] * THREADS
+
+    def client(n: int) -> None:
+        session = requests.Session()
+        session.cookies.update(cookies)
+        while time.monotonic() < stop:
+            if session.get(base + path, timeout=10).status_code == 200:
+                counts[n] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(THREADS)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 30)
+    return sum(counts) / (time.monotonic() - started)
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = _prepare(Path(tmp))
+        port = free_port()
+        log = Path(tmp) / "gunicorn.log"
+        env = {
+            **os.environ,
+            "ACADEMY_ENV": "production",
+            "SECRET_KEY": SECRET_KEY,
+            "DATABASE_URL": url,
+            "SESSION_COOKIE_SECURE": "0",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_MAX_REQUESTS": "0",  # the memory figure needs the same workers throughout
+            "ACCESS_LOG": "",
+        }
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "tests.bench.production_app:app"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        server = Server(port=port, process=process, log=log, workers=2)
+        try:
+            server.wait_ready()
+            session = requests.Session()
+            token = csrf_token(session.get(server.url + "/auth/login", timeout=10).text)
+            session.post(
+                server.url + "/auth/login",
+                data={"email": "bench@example.org", "password": PASSWORD, "csrf_token": token},
+                timeout=10,
+            )
+            cookies = session.cookies
+            rows = []
+            bare_before = _rate(server.url, "/bare/", cookies, SECONDS)
+            pages = (("lesson", LESSON), ("module", "/learn/climate-adaptation/"), ("my", "/learn/my"))
+            for name, path in pages:
+                page = _rate(server.url, path, cookies, SECONDS)
+                bare_after = _rate(server.url, "/bare/", cookies, SECONDS)
+                reference = (bare_before + bare_after) / 2
+                rows.append((name, path, page, reference, page / reference if reference else 0.0))
+                bare_before = bare_after
+
+            workers = server.worker_pids()
+            before = {pid: _rss_kb(pid) for pid in workers}
+            done = 0
+            while done < MEMORY_REQUESTS:
+                session.get(server.url + LESSON, timeout=10)
+                done += 1
+            after = {pid: _rss_kb(pid) for pid in workers}
+        finally:
+            server.stop()
+
+    print(f"\ngunicorn, 2 workers, SQLite, {THREADS} client threads, {SECONDS:.0f} s per measurement")
+    print(f"{'page':<8} {'path':<48} {'req/s':>7} {'bare req/s':>10} {'ratio':>6}")
+    for name, path, page, reference, ratio in rows:
+        print(f"{name:<8} {path:<48} {page:>7.0f} {reference:>10.0f} {ratio:>6.0%}")
+    print(f"\nworker memory (RSS) before and after {MEMORY_REQUESTS:,} lesson requests:")
+    for pid in workers:
+        print(f"  worker {pid}: {before[pid] / 1024:.1f} MB -> {after[pid] / 1024:.1f} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
