@@ -4,6 +4,7 @@ form version never overwrite each other silently. Runs on SQLite and on PostgreS
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -86,10 +87,8 @@ def test_two_agreed_scores_from_the_same_version_one_wins_the_other_is_told(live
     def slow_apply(*args, **kwargs):
         # On PostgreSQL both have read the same version before either writes. SQLite's immediate
         # transactions queue the second writer before it reads, so the gate times out there.
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             gate.wait(timeout=2)
-        except threading.BrokenBarrierError:
-            pass
         return original(*args, **kwargs)
 
     monkeypatch.setattr(workshop, "apply_changes", slow_apply)

@@ -4,9 +4,9 @@ import pytest
 
 from tests import factories
 from training.models import Role
-from training.services import workshop
 from training.services import scorecard as sc
 from training.services import scorecard_history as history
+from training.services import workshop
 
 ROLES = ["anonymous", "member", "lead", "trainer", "other-city-trainer", "other-city-trainee", "admin"]
 

@@ -26,14 +26,18 @@ def workshop_view(cohort_id: int):
     assessment = sc.get_or_create_assessment(cohort.city)
     data = workshop.build_workshop(cohort, assessment)
     only = request.args.get("only", "")
-    rows = [r for r in data.rows if r.disagreement] if only == "disagreements" else data.rows
-    rows = sorted(rows, key=lambda r: -(r.spread or 0)) if only == "disagreements" else rows
+    essential = request.args.get("essential", 1, type=int)
+    if only == "disagreements":  # the questions the delegation disagrees on most, across the card
+        rows = sorted((r for r in data.rows if r.disagreement), key=lambda r: -(r.spread or 0))[:12]
+    else:  # one Essential at a time keeps the page light for a large delegation
+        rows = [r for r in data.rows if r.question.essential_number == essential]
     return render_template(
         "scorecard/workshop.html",
         cohort=cohort,
         data=data,
         rows=rows,
         only=only,
+        essential=essential,
         can_agree=workshop.can_record_agreed(current_user, cohort),
         leads=workshop.lead_ids(cohort),
         can_manage=cohorts.can_manage_cohort(current_user, cohort),
@@ -77,10 +81,11 @@ def agree(cohort_id: int, qid: str):
         )
     else:
         flash(_("The agreed score of %(qid)s is recorded.", qid=qid), "success")
-    return redirect(
-        url_for("scorecard.workshop_view", cohort_id=cohort.id, only=request.args.get("only", ""))
-        + f"#w-{qid}"
+    only = request.args.get("only", "")
+    target = url_for(
+        "scorecard.workshop_view", cohort_id=cohort.id, only=only or None, essential=question.essential_number
     )
+    return redirect(target + f"#w-{qid}")
 
 
 @bp.post("/cohort/<int:cohort_id>/lead/<int:user_id>")
