@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import requests
 
@@ -32,17 +33,33 @@ LESSON = "/learn/climate-adaptation/01-urban-climate-risks"
 
 
 def _prepare(path: Path) -> str:
-    from tests.conftest import build_app
+    """A database for the run: SQLite in `path`, or PostgreSQL next to TEST_DATABASE_URL."""
+    from tests.conftest import _make_database, build_app
     from training.extensions import db
     from training.services import accounts, cities
 
-    url = f"sqlite:///{path / 'bench.sqlite3'}"
+    if os.environ.get("TEST_DATABASE_URL"):
+        url = _make_database("bench", SimpleNamespace(mktemp=lambda _name: path))
+    else:
+        url = f"sqlite:///{path / 'bench.sqlite3'}"
     app = build_app(url)
     with app.app_context():
         city = cities.list_cities()[0]
         accounts.register_user(name="Bench", email="bench@example.org", password=PASSWORD, city=city)
         db.engine.dispose()
     return url
+
+
+def _drop(url: str) -> None:
+    """The PostgreSQL database of the run is dropped (SQLite's goes with its folder)."""
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _rate(base: str, path: str, cookies, seconds: float) -> float:
@@ -121,15 +138,16 @@ def main() -> None:
 
             workers = server.worker_pids()
             before = {pid: _rss_kb(pid) for pid in workers}
-            done = 0
-            while done < MEMORY_REQUESTS:
-                session.get(server.url + LESSON, timeout=10)
-                done += 1
+            lesson = server.url + LESSON
+            answered = sum(session.get(lesson, timeout=10).status_code == 200 for _ in range(MEMORY_REQUESTS))
+            assert answered == MEMORY_REQUESTS, f"only {answered} lesson requests answered 200"
             after = {pid: _rss_kb(pid) for pid in workers}
+            database = url.split(":", 1)[0]
         finally:
             server.stop()
+            _drop(url)
 
-    print(f"\ngunicorn, 2 workers, SQLite, {THREADS} client threads, {SECONDS:.0f} s per measurement")
+    print(f"\ngunicorn, 2 workers, {database}, {THREADS} client threads, {SECONDS:.0f} s per measurement")
     print(f"{'page':<8} {'path':<48} {'req/s':>7} {'bare req/s':>10} {'ratio':>6}")
     for name, path, page, reference, ratio in rows:
         print(f"{name:<8} {path:<48} {page:>7.0f} {reference:>10.0f} {ratio:>6.0%}")

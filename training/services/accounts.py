@@ -95,7 +95,8 @@ def _variants(password: str) -> set[str]:
     """The password as typed, without digits and symbols around it, and with swaps undone."""
     lowered = password.lower()
     core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", lowered)
-    found = {lowered, core, re.sub(r"[\s\-_.]+", "", core)}
+    symbols_off = re.sub(r"^[\W_]+|[\W_]+$", "", lowered)  # "1234567890!!" is "1234567890"
+    found = {lowered, core, symbols_off, re.sub(r"[\s\-_.]+", "", core)}
     found |= {v.translate(_LEET) for v in list(found)} | {v.translate(_LEET_L) for v in list(found)}
     for v in list(found):  # leet may leave digits or symbols around: strip once more
         found.add(re.sub(r"^[\W\d_]+|[\W\d_]+$", "", v))
