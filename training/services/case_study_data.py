@@ -192,3 +192,22 @@ def check_slug(slug: str) -> str | None:
     if slug in RESERVED_SLUGS:
         return "reserved"
     return None
+
+
+def definition_data(study, base: dict | None = None) -> dict:
+    """A case-study file (CaseStudyDef) as editable data, on top of `base` (fields the shipped
+    format does not carry, e.g. measures or a cover kept from the row)."""
+    data = dict(base or {})
+    for lang in ("en", "zh"):
+        for name in ("title", "summary", "body", "city", "country"):
+            data[f"{name}_{lang}"] = getattr(study, name).get(lang, "")
+    data.update(
+        region=study.region,
+        years=study.years,
+        hazards=list(study.hazards),
+        topics=list(study.topics),
+        essentials=list(study.essentials),
+        cautionary=study.cautionary,
+        sources=[dict(s) for s in study.sources],
+    )
+    return data

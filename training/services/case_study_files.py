@@ -24,7 +24,6 @@ from sqlalchemy import select
 from training.content.errors import Collector, ContentError, ContentErrors
 from training.content.library import load_case_studies
 from training.content.parsing import split_front_matter
-from training.content.schema import CaseStudyDef
 from training.extensions import db
 from training.models import CaseStudy
 from training.models.base import utcnow
@@ -37,6 +36,7 @@ from training.services.case_study_data import (
     apply_data,
     check_lengths,
     clean_data,
+    definition_data,
     has_chinese,
     snapshot,
 )
@@ -167,23 +167,6 @@ def _extras(folder: Path, slug: str, errors: list[ContentError]) -> tuple[dict[s
     return extras, cover
 
 
-def _definition_data(study: CaseStudyDef, extras: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = dict(extras)
-    for lang in LANGS:
-        for name in ("title", "summary", "body", "city", "country"):
-            data[f"{name}_{lang}"] = getattr(study, name).get(lang, "")
-    data.update(
-        region=study.region,
-        years=study.years,
-        hazards=list(study.hazards),
-        topics=list(study.topics),
-        essentials=list(study.essentials),
-        cautionary=study.cautionary,
-        sources=[dict(s) for s in study.sources],
-    )
-    return data
-
-
 def _cover_name(study: CaseStudy, path: Path | None, errors: list[ContentError], where: str) -> str:
     if path is None:
         return ""
@@ -213,7 +196,7 @@ def import_case_studies(folder: Path, publish: bool = False) -> FilesReport:
             study = CaseStudy(slug=definition.slug, status=CaseStudy.DRAFT, version=1)
             db.session.add(study)
             db.session.flush()
-        data = clean_data(_definition_data(definition, extras))
+        data = clean_data(definition_data(definition, extras))
         data["cover_image"] = _cover_name(study, cover_path, errors, definition.path)
         if not is_new and data == working_copy(study):
             report.unchanged.append(study.slug)

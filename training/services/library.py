@@ -7,33 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from training.content.schema import CaseStudyDef, Curriculum
+from training.content.schema import Curriculum
 from training.extensions import db
 from training.models import CaseStudy, GlossaryTerm, Module
 from training.models.base import utcnow
 from training.models.library import CaseStudyRevision
 from training.services.case_studies import HEAVY, add_revision, working_copy
-from training.services.case_study_data import apply_data, clean_data, snapshot
+from training.services.case_study_data import apply_data, clean_data, definition_data, snapshot
 from training.services.case_study_search import search_clause
-
-
-def _definition_data(study: CaseStudyDef, row: CaseStudy | None) -> dict:
-    """A file's content as editable data; what the shipped format does not carry (measures, cost,
-    impact, cover image) is kept from the row."""
-    data = snapshot(row) if row is not None else {}
-    for lang in ("en", "zh"):
-        for name in ("title", "summary", "body", "city", "country"):
-            data[f"{name}_{lang}"] = getattr(study, name).get(lang, "")
-    data.update(
-        region=study.region,
-        years=study.years,
-        hazards=list(study.hazards),
-        topics=list(study.topics),
-        essentials=list(study.essentials),
-        cautionary=study.cautionary,
-        sources=[dict(s) for s in study.sources],
-    )
-    return clean_data(data)
 
 
 def sync_library(curriculum: Curriculum, report) -> None:
@@ -54,7 +35,7 @@ def sync_library(curriculum: Curriculum, report) -> None:
         if row is not None and row.file_version == study.version:
             report.note("case study", "unchanged")
             continue
-        data = _definition_data(study, row)
+        data = clean_data(definition_data(study, snapshot(row) if row is not None else None))
         if row is not None and data == working_copy(row):
             row.file_version = study.version  # the file was rewritten, its content is the same
             report.note("case study", "unchanged")
