@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request, session
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_context
 
 from training.extensions import babel
 
@@ -26,6 +28,15 @@ def select_locale() -> str:
 
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel's template callables look the catalog up again for every string (a page has
+    # up to a hundred); ours take the one looked up once per render_template.
+    app.jinja_env.install_gettext_callables(
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        newstyle=True,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
+    )
 
     @app.context_processor
     def inject_language():
@@ -34,7 +45,34 @@ def init_i18n(app: Flask) -> None:
             "locale": locale,
             "html_lang": HTML_LANG[locale],
             "language_names": LANGUAGE_NAMES,
+            "_translations": get_translations(),
         }
+
+
+def _catalog(context):
+    """The catalog injected into this render; macros imported without context look it up."""
+    translations = context.get("_translations")
+    return translations if translations is not None else get_translations()
+
+
+@pass_context
+def _template_gettext(context, string):
+    return _catalog(context).ugettext(string)
+
+
+@pass_context
+def _template_ngettext(context, singular, plural, n):
+    return _catalog(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def _template_pgettext(context, message_context, string):
+    return _catalog(context).upgettext(message_context, string)
+
+
+@pass_context
+def _template_npgettext(context, message_context, singular, plural, n):
+    return _catalog(context).unpgettext(message_context, singular, plural, n)
 
 
 def current_locale() -> str:

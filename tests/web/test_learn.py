@@ -97,3 +97,34 @@ def test_catalogue_queries_do_not_grow_with_progress(client, login, count_querie
     with count_queries() as after:
         client.get("/learn/my")
     assert before.count == after.count
+
+
+def test_lesson_and_module_pages_read_a_fixed_small_number_of_queries(client, login, count_queries):
+    """The lesson page reads the user and then module, lessons and done marks in one query; the
+    module page adds the quiz status and the case studies."""
+    user = login(factories.user())
+    module, _ = factories.adaptation()
+    lessons = [(lesson, f"{MODULE}{lesson.slug}") for lesson in learning.list_lessons(module)]
+    counts = []
+    for lesson, url in lessons:
+        with count_queries() as lesson_page:
+            assert client.get(url).status_code == 200
+        with count_queries() as module_page:
+            assert client.get(MODULE).status_code == 200
+        counts.append((lesson_page.count, module_page.count))
+        learning.record_lesson_done(user, lesson)
+    assert counts[0] == (2, 4), counts
+    assert len(set(counts)) == 1, counts
+
+
+def test_the_module_page_counts_only_active_lessons_and_a_missing_module_is_404(client, db_session, login):
+    login(factories.user())
+    module, _ = factories.adaptation()
+    lessons = learning.list_lessons(module)
+    lessons[-1].active = False
+    db_session.commit()
+    page = client.get(MODULE).get_data(as_text=True)
+    assert f"Lessons done: 0 / {len(lessons) - 1}" in page
+    assert client.get(f"{MODULE}{lessons[-1].slug}").status_code == 404
+    assert client.get("/learn/no-such-module/").status_code == 404
+    assert client.get("/learn/no-such-module/a-lesson").status_code == 404

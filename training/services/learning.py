@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, null, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import defer
 
 from training.extensions import db
 from training.models import Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
 from training.models.base import utcnow
+from training.services import quizzes
 
 
 @dataclass
@@ -49,13 +51,24 @@ class LessonRow:
 
 @dataclass
 class ModulePage:
-    progress: ModuleProgress
+    """A module as one trainee sees it: its lessons (done or not), its quiz and where they stand."""
+
+    module: Module
     lessons: list[LessonRow] = field(default_factory=list)
     quiz: Quiz | None = None
+    status: quizzes.QuizStatus | None = None
 
     @property
-    def module(self) -> Module:
-        return self.progress.module
+    def progress(self) -> ModuleProgress:
+        return ModuleProgress(
+            module=self.module,
+            lessons_total=len(self.lessons),
+            lessons_done=sum(row.done for row in self.lessons),
+            minutes=sum(row.lesson.minutes or 0 for row in self.lessons),
+            best_percent=self.status.best_percent if self.status else None,
+            passed=self.status.passed if self.status else False,
+            has_quiz=self.quiz is not None,
+        )
 
     @property
     def next_lesson(self) -> Lesson | None:
@@ -142,25 +155,39 @@ def list_lessons(module: Module) -> list[Lesson]:
     )
 
 
-def get_module_page(user: User | None, module: Module) -> ModulePage:
-    lessons = list_lessons(module)
-    done_ids: set[int] = set()
-    if user is not None and user.is_authenticated:
-        done_ids = set(
-            db.session.scalars(
-                select(LessonCompletion.lesson_id).where(
-                    LessonCompletion.user_id == user.id,
-                    LessonCompletion.lesson_id.in_([lesson.id for lesson in lessons]),
-                )
-            )
-        )
-    progress = list_progress(user, [module])[0]
-    quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
-    return ModulePage(
-        progress=progress,
-        lessons=[LessonRow(lesson, lesson.id in done_ids) for lesson in lessons],
-        quiz=quiz,
+def load_module(slug: str, user: User | None, *, bodies: bool = False) -> ModulePage | None:
+    """An active module with its quiz and active lessons in order, each lesson marked done or
+    not for `user`: one query. The lessons' texts are left out unless `bodies` (a lesson page)."""
+    user_id = user.id if user is not None and user.is_authenticated else None
+    done = LessonCompletion.id if user_id is not None else null()
+    query = (
+        select(Module, Quiz, Lesson, done)
+        .outerjoin(Quiz, Quiz.module_id == Module.id)
+        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.active))
+        .where(Module.slug == slug, Module.active)
+        .order_by(Lesson.position, Lesson.id)
     )
+    if user_id is not None:
+        query = query.outerjoin(
+            LessonCompletion,
+            and_(LessonCompletion.lesson_id == Lesson.id, LessonCompletion.user_id == user_id),
+        )
+    if not bodies:
+        query = query.options(defer(Lesson.html_en), defer(Lesson.html_zh))
+    rows = db.session.execute(query).all()
+    if not rows:
+        return None
+    module, quiz = rows[0][0], rows[0][1]
+    lessons = [LessonRow(lesson, completion is not None) for _m, _q, lesson, completion in rows if lesson]
+    return ModulePage(module=module, lessons=lessons, quiz=quiz)
+
+
+def get_module_page(user: User | None, slug: str) -> ModulePage | None:
+    """The module page: `load_module` and, for a trainee, where they stand in its quiz."""
+    page = load_module(slug, user)
+    if page is not None and page.quiz is not None and user is not None and user.is_authenticated:
+        page.status = quizzes.get_status(user, page.quiz)
+    return page
 
 
 def get_lesson(module: Module, slug: str) -> Lesson | None:
@@ -190,14 +217,3 @@ def record_lesson_done(user: User, lesson: Lesson) -> bool:
     created = db.session.execute(stmt).scalar() is not None
     db.session.commit()
     return created
-
-
-def is_lesson_done(user: User, lesson: Lesson) -> bool:
-    return (
-        db.session.scalar(
-            select(LessonCompletion.id).where(
-                LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson.id
-            )
-        )
-        is not None
-    )

@@ -30,17 +30,26 @@ def _share(row: EssentialRow) -> float:
     return sum(answered) / (MAX_SCORE * len(answered)) if answered else 1.0
 
 
-def recommend(card: Scorecard, limit: int = WEAKEST) -> Recommendations:
+def recommend(
+    card: Scorecard,
+    limit: int = WEAKEST,
+    *,
+    modules: list[Module] | None = None,
+    with_case_studies: bool = True,
+) -> Recommendations:
     """The Essentials with the lowest share of their answered maximum (answered ones only), the
-    questions scored 0 or 1 in them, and the modules and case studies serving those Essentials."""
+    questions scored 0 or 1 in them, and the modules (among `modules`, else all active ones) and
+    case studies (unless not wanted) serving those Essentials."""
     answered = [e for e in card.essentials if e.answered]
     if not answered:
         return Recommendations()
     weakest = sorted(answered, key=lambda e: (_share(e), e.essential.number))[:limit]
     numbers = [e.essential.number for e in weakest]
     questions = [q for e in weakest for q in e.questions if q.score is not None and q.score <= 1]
-    modules = [m for m in list_modules() if set(m.essentials) & set(numbers)]
+    candidates = list_modules() if modules is None else modules
+    modules = [m for m in candidates if set(m.essentials) & set(numbers)]
     modules.sort(key=lambda m: (min(numbers.index(n) for n in m.essentials if n in numbers), m.position))
-    studies = [c for c in list_case_studies() if set(c.essentials) & set(numbers)]
+    library = list_case_studies() if with_case_studies else []
+    studies = [c for c in library if set(c.essentials) & set(numbers)]
     studies.sort(key=lambda c: (min(numbers.index(n) for n in c.essentials if n in numbers), c.title_en))
     return Recommendations(weakest, questions, modules, studies[:6])

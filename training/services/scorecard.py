@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from training.extensions import db
@@ -128,14 +129,18 @@ class Scorecard:
         return [r for r in rows if r.question.id in wanted]
 
 
-def get_scorecard(assessment: Assessment | None) -> Scorecard:
-    """Every Essential, question and answer in three queries."""
+QUESTION_TEXTS = (ScorecardQuestion.topic_en, ScorecardQuestion.topic_zh, ScorecardQuestion.text_en,
+                  ScorecardQuestion.text_zh, ScorecardQuestion.levels)  # fmt: skip
+
+
+def get_scorecard(assessment: Assessment | None, *, texts: bool = True) -> Scorecard:
+    """Every Essential, question and answer in three queries; without the questions' wording
+    when only the scores are wanted (`texts=False`)."""
     essentials = list(db.session.scalars(select(Essential).order_by(Essential.number)))
-    questions = list(
-        db.session.scalars(
-            select(ScorecardQuestion).order_by(ScorecardQuestion.essential_number, ScorecardQuestion.position)
-        )
-    )
+    query = select(ScorecardQuestion).order_by(ScorecardQuestion.essential_number, ScorecardQuestion.position)
+    if not texts:
+        query = query.options(*(defer(column, raiseload=True) for column in QUESTION_TEXTS))
+    questions = list(db.session.scalars(query))
     answers: dict[str, AssessmentAnswer] = {}
     if assessment is not None:
         answers = {

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
-from training.services import certificates, cohorts, learning, library, quizzes, scorecard
+from training.services import certificates, cohorts, learning, library, scorecard
 from training.services.recommendations import recommend
 from training.web.learn import bp
 
@@ -32,8 +32,14 @@ def my_learning():
     order = {module_id: i for i, module_id in enumerate(assigned)}
     rows.sort(key=lambda row: (row.module.id not in order, order.get(row.module.id, 0)))
     advice = None
-    if current_user.city is not None:
-        advice = recommend(scorecard.get_scorecard(scorecard.get_current_assessment(current_user.city)))
+    assessment = scorecard.get_current_assessment(current_user.city) if current_user.city else None
+    if assessment is not None:
+        # Only the weakest Essentials and their modules are shown here: no wording, no case studies.
+        advice = recommend(
+            scorecard.get_scorecard(assessment, texts=False),
+            modules=[row.module for row in rows],
+            with_case_studies=False,
+        )
     return render_template(
         "learn/my_learning.html",
         rows=rows,
@@ -49,13 +55,12 @@ def my_learning():
 
 @bp.get("/<slug>/")
 def module(slug: str):
-    module = _module_or_404(slug)
-    user = current_user if current_user.is_authenticated else None
-    page = learning.get_module_page(user, module)
-    status = quizzes.get_status(user, page.quiz) if (user and page.quiz) else None
-    case_studies = library.list_case_studies_for_module(module)
+    page = learning.get_module_page(current_user, slug)
+    if page is None:
+        abort(404)
+    case_studies = library.list_case_studies_for_module(page.module)
     return render_template(
-        "learn/module.html", page=page, status=status, case_studies=case_studies, form=FlaskForm()
+        "learn/module.html", page=page, status=page.status, case_studies=case_studies, form=FlaskForm()
     )
 
 
@@ -66,16 +71,16 @@ def glossary():
 
 @bp.get("/<slug>/<lesson_slug>")
 def lesson(slug: str, lesson_slug: str):
-    module = _module_or_404(slug)
-    lessons = learning.list_lessons(module)
-    lesson = next((item for item in lessons if item.slug == lesson_slug), None)
-    if lesson is None:
+    page = learning.load_module(slug, current_user, bodies=True)
+    row = next((row for row in page.lessons if row.lesson.slug == lesson_slug), None) if page else None
+    if row is None:
         abort(404)
+    lesson, lessons = row.lesson, [row.lesson for row in page.lessons]
     previous, following = learning.neighbours(lessons, lesson)
-    done = current_user.is_authenticated and learning.is_lesson_done(current_user, lesson)
+    done = current_user.is_authenticated and row.done
     return render_template(
         "learn/lesson.html",
-        module=module,
+        module=page.module,
         lesson=lesson,
         lessons=lessons,
         previous=previous,
