@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    _declare_reads_only_requests(app)
     migrate.init_app(app, db, directory=str(ROOT / "training" / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -91,6 +92,24 @@ def register_extensions(app: Flask) -> None:
         if user is None or str(user.session_version) != version:
             return None  # the password changed: older sessions end
         return user
+
+
+def _declare_reads_only_requests(app: Flask) -> None:
+    """GET and HEAD requests only read: on SQLite they do not take the write lock up front
+    (training/database.py). Registered first, before anything can touch the database."""
+    from flask import g, request
+
+    from training.database import expect_reads_only, restore
+
+    @app.before_request
+    def _declare():
+        g.database_intent = expect_reads_only(request.method in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def _restore(_error):
+        token = g.pop("database_intent", None)
+        if token is not None:
+            restore(token)
 
 
 def _login_message(_message: str) -> str:

@@ -36,7 +36,11 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A login lasts 14 days from the last time the session changed (login, a form sent, a
+    # message shown), not from every page view: re-signing and re-sending the cookie on each
+    # page cost a tenth of a lesson page's time (tests/bench/production.py).
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    SESSION_REFRESH_EACH_REQUEST = False
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
     MAIL_SERVER = ""
     MAIL_PORT = 587

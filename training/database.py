@@ -1,10 +1,25 @@
 """Engine settings per database: SQLite gets WAL, foreign keys, a busy timeout and immediate
-transactions; PostgreSQL checks pooled connections before use."""
+transactions for writes; PostgreSQL checks pooled connections before use."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+# Whether a SQLite transaction takes the write lock when it begins (see `_on_begin`). The web
+# layer turns it off for the requests that only read (GET, HEAD); everything else keeps it.
+_write_lock_up_front: ContextVar[bool] = ContextVar("sqlite_write_lock_up_front", default=True)
+
+
+def expect_reads_only(reads_only: bool) -> Token:
+    """Declare what the work about to start does; `restore` with the token when it ends."""
+    return _write_lock_up_front.set(not reads_only)
+
+
+def restore(token: Token) -> None:
+    _write_lock_up_front.reset(token)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -27,5 +42,7 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(conn):
         # IMMEDIATE takes the write lock at the start: a transaction that reads and then writes
         # can never fail half-way with "database is locked" because another worker wrote in
-        # between; concurrent requests queue on the busy timeout instead (as Rails does).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # between; concurrent writers queue on the busy timeout instead (as Rails does). Pages
+        # that only read begin a plain (deferred) transaction: in WAL mode readers never wait
+        # for each other or for a writer, so two workers serve pages side by side.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_up_front.get() else "BEGIN")

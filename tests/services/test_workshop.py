@@ -121,10 +121,14 @@ def test_weakest_essentials_recommend_modules_and_case_studies(db_session):
 def test_workshop_view_queries_do_not_grow(db_session, count_queries):
     _trainer, cohort, members, assessment = _setup()
     q = sc.get_question("P1.1")
+    db_session.refresh(assessment)  # as a page finds it: loaded, not expired by a commit
+    db_session.refresh(cohort)
     with count_queries() as few:
         workshop.build_workshop(cohort, assessment)
     for _ in range(10):
         workshop.save_rating(factories.member(cohort), assessment, q, 2)
+    db_session.refresh(assessment)
+    db_session.refresh(cohort)
     with count_queries() as many:
         workshop.build_workshop(cohort, assessment)
     assert few.count == many.count

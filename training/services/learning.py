@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, null, select
+from sqlalchemy import and_, bindparam, func, null, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, load_only
 
 from training.extensions import db
 from training.models import Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
@@ -155,30 +156,41 @@ def list_lessons(module: Module) -> list[Lesson]:
     )
 
 
-def load_module(slug: str, user: User | None, *, bodies: bool = False) -> ModulePage | None:
-    """An active module with its quiz and active lessons in order, each lesson marked done or
-    not for `user`: one query. The lessons' texts are left out unless `bodies` (a lesson page)."""
-    user_id = user.id if user is not None and user.is_authenticated else None
-    done = LessonCompletion.id if user_id is not None else null()
+@functools.cache
+def _module_query(with_user: bool, for_lesson: bool):
+    """The statement behind `load_module`, built once per variant: building a statement of this
+    size costs more than running it. `slug` and `user_id` are bound at execution."""
+    columns = [Module] if for_lesson else [Module, Quiz]
+    query = select(*columns, Lesson, LessonCompletion.id if with_user else null())
+    if not for_lesson:
+        query = query.outerjoin(Quiz, Quiz.module_id == Module.id)
     query = (
-        select(Module, Quiz, Lesson, done)
-        .outerjoin(Quiz, Quiz.module_id == Module.id)
-        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.active))
-        .where(Module.slug == slug, Module.active)
+        query.outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.active))
+        .where(Module.slug == bindparam("slug"), Module.active)
         .order_by(Lesson.position, Lesson.id)
     )
-    if user_id is not None:
+    if with_user:
         query = query.outerjoin(
             LessonCompletion,
-            and_(LessonCompletion.lesson_id == Lesson.id, LessonCompletion.user_id == user_id),
+            and_(LessonCompletion.lesson_id == Lesson.id, LessonCompletion.user_id == bindparam("user_id")),
         )
-    if not bodies:
-        query = query.options(defer(Lesson.html_en), defer(Lesson.html_zh))
-    rows = db.session.execute(query).all()
+    if for_lesson:  # the page shows the module's title only, and one lesson's text
+        return query.options(load_only(Module.slug, Module.title_en, Module.title_zh))
+    return query.options(defer(Lesson.html_en), defer(Lesson.html_zh))
+
+
+def load_module(slug: str, user: User | None, *, for_lesson: bool = False) -> ModulePage | None:
+    """An active module with its active lessons in order, each lesson marked done or not for
+    `user`: one query. For a lesson page (`for_lesson`) with the lessons' texts but only the
+    module's title; otherwise with the whole module and its quiz but not the lessons' texts."""
+    user_id = user.id if user is not None and user.is_authenticated else None
+    rows = db.session.execute(
+        _module_query(user_id is not None, for_lesson), {"slug": slug, "user_id": user_id}
+    ).all()
     if not rows:
         return None
-    module, quiz = rows[0][0], rows[0][1]
-    lessons = [LessonRow(lesson, completion is not None) for _m, _q, lesson, completion in rows if lesson]
+    module, quiz = rows[0][0], (None if for_lesson else rows[0][1])
+    lessons = [LessonRow(row[-2], row[-1] is not None) for row in rows if row[-2] is not None]
     return ModulePage(module=module, lessons=lessons, quiz=quiz)
 
 

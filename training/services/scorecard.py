@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -53,18 +53,26 @@ def get_current_assessment(city: City) -> Assessment | None:
     )
 
 
-def get_or_create_assessment(city: City) -> Assessment:
-    assessment = get_current_assessment(city)
-    if assessment is not None:
-        return assessment
-    assessment = Assessment(city_id=city.id, sequence=1)
-    db.session.add(assessment)
-    try:
-        db.session.commit()
-    except IntegrityError:  # created at the same moment by a colleague
-        db.session.rollback()
+def get_or_create_assessment(city: City, attempts: int = 3) -> Assessment:
+    """The city's current assessment, the first one created if there is none. Also called from a
+    page that otherwise only reads: on SQLite its transaction did not take the write lock up
+    front, so a colleague's write in between is answered by reading again."""
+    for attempt in range(1, attempts + 1):
         assessment = get_current_assessment(city)
-        assert assessment is not None
+        if assessment is not None:
+            return assessment
+        db.session.add(Assessment(city_id=city.id, sequence=1))
+        try:
+            db.session.commit()
+        except IntegrityError:  # created at the same moment by a colleague
+            db.session.rollback()
+        except OperationalError:  # SQLite: "database is locked" after a colleague's write
+            db.session.rollback()
+            if attempt == attempts:
+                raise
+    assessment = get_current_assessment(city)
+    if assessment is None:
+        raise RuntimeError(f"no assessment could be created for city {city.id}")
     return assessment
 
 

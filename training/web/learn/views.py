@@ -71,7 +71,7 @@ def glossary():
 
 @bp.get("/<slug>/<lesson_slug>")
 def lesson(slug: str, lesson_slug: str):
-    page = learning.load_module(slug, current_user, bodies=True)
+    page = learning.load_module(slug, current_user, for_lesson=True)
     row = next((row for row in page.lessons if row.lesson.slug == lesson_slug), None) if page else None
     if row is None:
         abort(404)
