@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
-from sqlalchemy import create_engine, event
+import pytest
+from sqlalchemy import create_engine, event, text
 
-from training import database
+from tests.conftest import _make_database
+from training import create_app, database
+from training.config import TestConfig
 from training.database import configure_engine, expect_reads_only, restore
+from training.extensions import db
 
 
 def _begins(engine) -> list[str]:
@@ -61,3 +66,23 @@ def test_requests_declare_reads_only_for_get_and_head_only(app):
             app.preprocess_request()
             assert database._write_lock_up_front.get() is not reads_only, method
     assert database._write_lock_up_front.get() is True  # restored after each request
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only (TEST_DATABASE_URL)")
+def test_postgresql_pages_read_in_autocommit_and_forms_in_one_transaction(tmp_path_factory):
+    """Two statements of a GET are two transactions (no BEGIN/ROLLBACK round trips); those of a
+    POST share one, as a write needs."""
+    url = _make_database("autocommit", tmp_path_factory)
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config.update(SQLALCHEMY_DATABASE_URI=url, DATABASE_AUTOCOMMIT_READS=True)
+    app = create_app(config)
+    txid = text("SELECT txid_current()")
+    try:
+        for method, separate in (("GET", True), ("POST", False), ("HEAD", True)):
+            with app.test_request_context("/", method=method):
+                app.preprocess_request()
+                first, second = db.session.scalar(txid), db.session.scalar(txid)
+                assert (first != second) is separate, method
+    finally:
+        with app.app_context():
+            db.engine.dispose()

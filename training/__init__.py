@@ -63,11 +63,13 @@ def register_extensions(app: Flask) -> None:
     from training.database import configure_engine
     from training.extensions import csrf, db, login_manager, migrate
     from training.i18n import init_i18n
+    from training.services.curriculum_cache import init_curriculum_cache
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    _declare_reads_only_requests(app)
+        _declare_reads_only_requests(app)
+    init_curriculum_cache(app)
     migrate.init_app(app, db, directory=str(ROOT / "training" / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -95,15 +97,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def _declare_reads_only_requests(app: Flask) -> None:
-    """GET and HEAD requests only read: on SQLite they do not take the write lock up front
-    (training/database.py). Registered first, before anything can touch the database."""
+    """GET and HEAD requests only read. On SQLite they do not take the write lock up front
+    (training/database.py); on PostgreSQL they run in autocommit mode, which spares the BEGIN
+    and ROLLBACK round trips around their queries (DATABASE_AUTOCOMMIT_READS). Registered
+    first, before anything can touch the database."""
     from flask import g, request
 
     from training.database import expect_reads_only, restore
+    from training.extensions import db
+
+    autocommit = app.config.get("DATABASE_AUTOCOMMIT_READS") and db.engine.dialect.name == "postgresql"
 
     @app.before_request
     def _declare():
-        g.database_intent = expect_reads_only(request.method in ("GET", "HEAD", "OPTIONS"))
+        reads_only = request.method in ("GET", "HEAD", "OPTIONS")
+        g.database_intent = expect_reads_only(reads_only)
+        if reads_only and autocommit and request.endpoint != "static":
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     @app.teardown_request
     def _restore(_error):

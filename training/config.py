@@ -26,6 +26,12 @@ class Config:
     SECRET_KEY = DEV_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'academy.sqlite3'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # PostgreSQL: pages (GET, HEAD) read in autocommit mode, without BEGIN and ROLLBACK around
+    # their queries — two round trips fewer per page (training/__init__.py).
+    DATABASE_AUTOCOMMIT_READS = True
+    # Seconds a worker keeps modules and lessons in memory before checking whether a sync
+    # changed them (training/services/curriculum_cache.py); 0: no cache.
+    CONTENT_CACHE_SECONDS = 5.0
     CONTENT_ROOT = str(ROOT)
     LANGUAGES = ("en", "zh")
     BABEL_DEFAULT_LOCALE = "en"
@@ -119,6 +125,11 @@ class TestConfig(Config):
     DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
     # Many tests log in from the same address; the throttling tests switch it on.
     LOGIN_THROTTLE = False
+    # Each test runs inside one transaction that is rolled back at its end (tests/conftest.py),
+    # so requests cannot switch to autocommit; tests/test_database.py covers it on its own app.
+    DATABASE_AUTOCOMMIT_READS = False
+    # Tests change lessons and roll the change back: nothing may outlive a test in memory.
+    CONTENT_CACHE_SECONDS = 0.0
 
 
 def normalise_database_url(url: str) -> str:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from tests import factories
-from training.services import learning
+from training.services import curriculum_cache, learning
 
 MODULE = "/learn/climate-adaptation/"
 
@@ -99,12 +99,17 @@ def test_catalogue_queries_do_not_grow_with_progress(client, login, count_querie
     assert before.count == after.count
 
 
-def test_lesson_and_module_pages_read_a_fixed_small_number_of_queries(client, login, count_queries):
-    """The lesson page reads the user and then module, lessons and done marks in one query; the
-    module page adds the quiz status and the case studies."""
+def test_lesson_and_module_pages_read_a_fixed_small_number_of_queries(
+    app, client, login, count_queries, monkeypatch
+):
+    """With the curriculum in memory (as in production), the lesson page reads the user and their
+    done marks; the module page reads the user, then module, quiz, lessons and done marks in one
+    query, the quiz status and the case studies."""
+    monkeypatch.setitem(app.extensions, curriculum_cache.EXTENSION, curriculum_cache.CurriculumCache(3600))
     user = login(factories.user())
     module, _ = factories.adaptation()
     lessons = [(lesson, f"{MODULE}{lesson.slug}") for lesson in learning.list_lessons(module)]
+    client.get(lessons[0][1])  # fills the cache
     counts = []
     for lesson, url in lessons:
         with count_queries() as lesson_page:

@@ -10,7 +10,7 @@ from training.models.cohort import (
     CohortSession,
     CohortTrainer,
 )
-from training.models.content import Lesson, Module, Question, Quiz
+from training.models.content import ContentRevision, Lesson, Module, Question, Quiz
 from training.models.library import CaseStudy, GlossaryTerm
 from training.models.progress import LessonCompletion, QuizAttempt
 from training.models.scorecard import (
@@ -35,6 +35,7 @@ __all__ = [
     "Assessment",
     "AssessmentAnswer",
     "CaseStudy",
+    "ContentRevision",
     "City",
     "Essential",
     "GlossaryTerm",

@@ -108,3 +108,14 @@ class Question(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions", lazy="raise")
+
+
+class ContentRevision(db.Model):
+    """One row: a number that every `flask content sync` which changed something raises, so
+    that each worker knows when the curriculum it keeps in memory is out of date
+    (training/services/curriculum_cache.py)."""
+
+    __tablename__ = "content_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(default=0)

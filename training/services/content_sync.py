@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from training.content.schema import Curriculum
 from training.extensions import db
-from training.models import Essential, Lesson, Module, Question, Quiz, ScorecardQuestion
+from training.models import ContentRevision, Essential, Lesson, Module, Question, Quiz, ScorecardQuestion
 from training.services.library import sync_library
 
 
@@ -47,8 +47,17 @@ def sync_curriculum(curriculum: Curriculum) -> SyncReport:
     modules = _sync_modules(curriculum, report)
     _sync_quizzes(curriculum, modules, report)
     sync_library(curriculum, report)
+    if report.changed:
+        _raise_revision()
     db.session.commit()
     return report
+
+
+def _raise_revision() -> None:
+    """Tell every worker that the curriculum changed (training/services/curriculum_cache.py)."""
+    raised = db.session.execute(update(ContentRevision).values(number=ContentRevision.number + 1))
+    if raised.rowcount == 0:
+        db.session.add(ContentRevision(id=1, number=1))
 
 
 def _sync_scorecard(curriculum: Curriculum, report: SyncReport) -> None:

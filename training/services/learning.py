@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, bindparam, func, null, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import defer, load_only
+from sqlalchemy.orm import defer
 
 from training.extensions import db
 from training.models import Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
@@ -157,41 +157,34 @@ def list_lessons(module: Module) -> list[Lesson]:
 
 
 @functools.cache
-def _module_query(with_user: bool, for_lesson: bool):
+def _module_query(with_user: bool):
     """The statement behind `load_module`, built once per variant: building a statement of this
     size costs more than running it. `slug` and `user_id` are bound at execution."""
-    columns = [Module] if for_lesson else [Module, Quiz]
-    query = select(*columns, Lesson, LessonCompletion.id if with_user else null())
-    if not for_lesson:
-        query = query.outerjoin(Quiz, Quiz.module_id == Module.id)
     query = (
-        query.outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.active))
+        select(Module, Quiz, Lesson, LessonCompletion.id if with_user else null())
+        .outerjoin(Quiz, Quiz.module_id == Module.id)
+        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.active))
         .where(Module.slug == bindparam("slug"), Module.active)
         .order_by(Lesson.position, Lesson.id)
+        .options(defer(Lesson.html_en), defer(Lesson.html_zh))
     )
     if with_user:
         query = query.outerjoin(
             LessonCompletion,
             and_(LessonCompletion.lesson_id == Lesson.id, LessonCompletion.user_id == bindparam("user_id")),
         )
-    if for_lesson:  # the page shows the module's title only, and one lesson's text
-        return query.options(load_only(Module.slug, Module.title_en, Module.title_zh))
-    return query.options(defer(Lesson.html_en), defer(Lesson.html_zh))
+    return query
 
 
-def load_module(slug: str, user: User | None, *, for_lesson: bool = False) -> ModulePage | None:
-    """An active module with its active lessons in order, each lesson marked done or not for
-    `user`: one query. For a lesson page (`for_lesson`) with the lessons' texts but only the
-    module's title; otherwise with the whole module and its quiz but not the lessons' texts."""
+def load_module(slug: str, user: User | None) -> ModulePage | None:
+    """An active module with its quiz and its active lessons in order (without their texts),
+    each lesson marked done or not for `user`: one query."""
     user_id = user.id if user is not None and user.is_authenticated else None
-    rows = db.session.execute(
-        _module_query(user_id is not None, for_lesson), {"slug": slug, "user_id": user_id}
-    ).all()
+    rows = db.session.execute(_module_query(user_id is not None), {"slug": slug, "user_id": user_id}).all()
     if not rows:
         return None
-    module, quiz = rows[0][0], (None if for_lesson else rows[0][1])
-    lessons = [LessonRow(row[-2], row[-1] is not None) for row in rows if row[-2] is not None]
-    return ModulePage(module=module, lessons=lessons, quiz=quiz)
+    lessons = [LessonRow(lesson, done is not None) for _m, _q, lesson, done in rows if lesson is not None]
+    return ModulePage(module=rows[0][0], lessons=lessons, quiz=rows[0][1])
 
 
 def get_module_page(user: User | None, slug: str) -> ModulePage | None:

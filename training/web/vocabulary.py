@@ -1,6 +1,19 @@
-"""Translated labels for the controlled vocabularies of the content (topics, hazards, regions)."""
+"""Translated labels for the controlled vocabularies of the content (topics, hazards, regions).
 
-from flask_babel import lazy_gettext as _l
+The dictionaries hold the English labels (the message ids); templates get them through `Labels`,
+which translates with the catalog the page is drawn with, and Python code through `gettext`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from flask_babel import get_translations
+
+
+def _l(message: str) -> str:
+    """Marks a label for `flask translate extract`; it is translated where it is shown."""
+    return message
+
 
 TOPIC_LABELS = {
     "mitigation": _l("Climate mitigation"),
@@ -35,5 +48,27 @@ REGION_LABELS = {
 }
 
 
+class Labels(Mapping):
+    """A vocabulary for one page: each label looked up in the page's catalog when shown."""
+
+    def __init__(self, labels: dict[str, str], translations) -> None:
+        self._labels = labels
+        self._translations = translations
+
+    def __getitem__(self, key: str) -> str:
+        return self._translations.ugettext(self._labels[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
 def vocabulary() -> dict:
-    return {"topic_labels": TOPIC_LABELS, "hazard_labels": HAZARD_LABELS, "region_labels": REGION_LABELS}
+    translations = get_translations()
+    return {
+        "topic_labels": Labels(TOPIC_LABELS, translations),
+        "hazard_labels": Labels(HAZARD_LABELS, translations),
+        "region_labels": Labels(REGION_LABELS, translations),
+    }

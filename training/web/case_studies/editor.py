@@ -4,6 +4,7 @@ the review workflow, history with differences and restore, and (admins) the edit
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -60,10 +61,10 @@ def _study_or_404(case_study_id: int):
 
 def _setup(form: CaseStudyForm, study=None) -> None:
     form.region.choices = [SelectChoice("", _("Choose a region…"))] + [
-        SelectChoice(k, str(v)) for k, v in REGION_LABELS.items()
+        SelectChoice(k, gettext(v)) for k, v in REGION_LABELS.items()
     ]
-    form.hazards.choices = [SelectChoice(k, str(v)) for k, v in HAZARD_LABELS.items()]
-    form.topics.choices = [SelectChoice(k, str(v)) for k, v in TOPIC_LABELS.items()]
+    form.hazards.choices = [SelectChoice(k, gettext(v)) for k, v in HAZARD_LABELS.items()]
+    form.topics.choices = [SelectChoice(k, gettext(v)) for k, v in TOPIC_LABELS.items()]
     form.essentials.choices = [SelectChoice(n, _("Essential %(n)d", n=n)) for n in range(1, 11)]
     uploaded = images.list_images(study) if study is not None and study.id else []
     form.cover_image.choices = [SelectChoice("", _("No cover image"))] + [

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
-from training.services import certificates, cohorts, learning, library, scorecard
+from training.services import certificates, cohorts, curriculum_cache, learning, library, scorecard
 from training.services.recommendations import recommend
 from training.web.learn import bp
 
@@ -71,21 +71,20 @@ def glossary():
 
 @bp.get("/<slug>/<lesson_slug>")
 def lesson(slug: str, lesson_slug: str):
-    page = learning.load_module(slug, current_user, for_lesson=True)
-    row = next((row for row in page.lessons if row.lesson.slug == lesson_slug), None) if page else None
-    if row is None:
+    module = curriculum_cache.get_module(slug)
+    lesson = module.lesson(lesson_slug) if module else None
+    if lesson is None:
         abort(404)
-    lesson, lessons = row.lesson, [row.lesson for row in page.lessons]
+    lessons = list(module.lessons)
     previous, following = learning.neighbours(lessons, lesson)
-    done = current_user.is_authenticated and row.done
     return render_template(
         "learn/lesson.html",
-        module=page.module,
+        module=module,
         lesson=lesson,
         lessons=lessons,
         previous=previous,
         following=following,
-        done=done,
+        done=lesson.id in curriculum_cache.done_lesson_ids(current_user, module),
         fallback=lesson.is_fallback(current_locale()),
         form=FlaskForm(),
     )

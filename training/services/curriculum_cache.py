@@ -1,0 +1,149 @@
+"""Modules and their lessons kept in each worker's memory, for the lesson page.
+
+The curriculum changes only through `flask content sync`, usually in another process, and each
+sync that changes something raises the number in `content_revision`. A worker reads that number
+at most once every CONTENT_CACHE_SECONDS (default 5) and forgets what it holds when it moved: a
+synced lesson shows everywhere within those seconds, and a lesson page otherwise reads only the
+user and their done marks from the database. 0 turns the cache off (the test suite, whose tests
+each roll their writes back).
+
+What is kept are frozen copies (`ModuleView`, `LessonView`), never ORM objects: those belong to
+one session and one thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import bindparam, select
+
+from training.extensions import db
+from training.models import ContentRevision, Lesson, LessonCompletion, Module, User
+from training.models.base import is_fallback, pick
+
+EXTENSION = "academy.curriculum_cache"
+
+
+@dataclass(frozen=True)
+class LessonView:
+    id: int
+    slug: str
+    minutes: int
+    title_en: str
+    title_zh: str
+    html_en: str
+    html_zh: str
+    sources: tuple[dict[str, str], ...]
+
+    def title(self, locale: str) -> str:
+        return pick(self.title_en, self.title_zh, locale)
+
+    def html(self, locale: str) -> str:
+        return pick(self.html_en, self.html_zh, locale)
+
+    def is_fallback(self, locale: str) -> bool:
+        return is_fallback(self.html_en, self.html_zh, locale)
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    id: int
+    slug: str
+    title_en: str
+    title_zh: str
+    lessons: tuple[LessonView, ...]
+
+    def title(self, locale: str) -> str:
+        return pick(self.title_en, self.title_zh, locale)
+
+    def lesson(self, slug: str) -> LessonView | None:
+        return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
+
+
+class CurriculumCache:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._modules: dict[str, ModuleView] = {}
+        self._revision: int | None = None
+        self._checked = float("-inf")
+        self._lock = threading.Lock()
+
+    def module(self, slug: str) -> ModuleView | None:
+        if self.seconds <= 0:
+            return _load(slug)
+        self._forget_if_changed()
+        view = self._modules.get(slug)
+        if view is None:
+            view = _load(slug)
+            if view is not None:  # unknown slugs are not kept: a crawler cannot fill memory
+                self._modules[slug] = view
+        return view
+
+    def clear(self) -> None:
+        with self._lock:
+            self._modules = {}
+            self._checked = float("-inf")
+
+    def _forget_if_changed(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.seconds:
+            return
+        revision = db.session.scalar(select(ContentRevision.number).where(ContentRevision.id == 1))
+        with self._lock:
+            if revision != self._revision:
+                self._modules = {}
+                self._revision = revision
+            self._checked = now
+
+
+def init_curriculum_cache(app) -> None:
+    app.extensions[EXTENSION] = CurriculumCache(float(app.config.get("CONTENT_CACHE_SECONDS", 5)))
+
+
+def get_module(slug: str) -> ModuleView | None:
+    """An active module and its active lessons in order, as frozen copies."""
+    return current_app.extensions[EXTENSION].module(slug)
+
+
+def _load(slug: str) -> ModuleView | None:
+    module = db.session.scalar(_MODULE, {"slug": slug})
+    if module is None:
+        return None
+    lessons = tuple(
+        LessonView(
+            id=lesson.id,
+            slug=lesson.slug,
+            minutes=lesson.minutes,
+            title_en=lesson.title_en,
+            title_zh=lesson.title_zh,
+            html_en=lesson.html_en,
+            html_zh=lesson.html_zh,
+            sources=tuple(dict(source) for source in lesson.sources or ()),
+        )
+        for lesson in db.session.scalars(_LESSONS, {"module_id": module.id})
+    )
+    return ModuleView(module.id, module.slug, module.title_en, module.title_zh, lessons)
+
+
+def done_lesson_ids(user: User | None, module: ModuleView) -> set[int]:
+    """Which of the module's lessons `user` has done: one small query (none when anonymous)."""
+    if user is None or not user.is_authenticated or not module.lessons:
+        return set()
+    ids = [lesson.id for lesson in module.lessons]
+    return set(db.session.scalars(_DONE, {"user_id": user.id, "ids": ids}))
+
+
+# Built once: building a statement costs more than running one this small.
+_MODULE = select(Module).where(Module.slug == bindparam("slug"), Module.active)
+_LESSONS = (
+    select(Lesson)
+    .where(Lesson.module_id == bindparam("module_id"), Lesson.active)
+    .order_by(Lesson.position, Lesson.id)
+)
+_DONE = select(LessonCompletion.lesson_id).where(
+    LessonCompletion.user_id == bindparam("user_id"),
+    LessonCompletion.lesson_id.in_(bindparam("ids", expanding=True)),
+)
