@@ -191,3 +191,15 @@ def test_forwarded_https_is_trusted_only_behind_a_configured_proxy(proxies, expe
     )
     assert ("Strict-Transport-Security" in response.headers) is expected
     response.close()
+
+
+def test_the_curriculum_cache_and_autocommit_reads_follow_the_environment(monkeypatch):
+    from training.config import ProductionConfig
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    defaults = ProductionConfig.from_env()
+    assert defaults["CONTENT_CACHE_SECONDS"] == 5 and defaults["DATABASE_AUTOCOMMIT_READS"] is True
+    monkeypatch.setenv("CONTENT_CACHE_SECONDS", "0")
+    monkeypatch.setenv("DATABASE_AUTOCOMMIT_READS", "0")
+    changed = ProductionConfig.from_env()
+    assert changed["CONTENT_CACHE_SECONDS"] == 0 and changed["DATABASE_AUTOCOMMIT_READS"] is False

@@ -104,7 +104,10 @@ class Config:
         values["MAIL_USE_TLS"] = _bool("MAIL_USE_TLS", values["MAIL_USE_TLS"])
         if os.environ.get("TRUSTED_PROXIES"):
             values["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
-        values["LOGIN_THROTTLE"] = _bool("LOGIN_THROTTLE", values["LOGIN_THROTTLE"])
+        for key in ("LOGIN_THROTTLE", "DATABASE_AUTOCOMMIT_READS"):
+            values[key] = _bool(key, values[key])
+        if os.environ.get("CONTENT_CACHE_SECONDS"):
+            values["CONTENT_CACHE_SECONDS"] = float(os.environ["CONTENT_CACHE_SECONDS"])
         values["SESSION_COOKIE_SECURE"] = _bool("SESSION_COOKIE_SECURE", values["ENV_NAME"] == "production")
         values["REMEMBER_COOKIE_SECURE"] = values["SESSION_COOKIE_SECURE"]
         return values

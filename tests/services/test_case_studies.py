@@ -12,6 +12,7 @@ from training.models import CaseStudy, Module
 from training.models.library import CaseStudyRevision, EditorialEvent
 from training.services import case_studies as cs
 from training.services import case_study_audit as audit
+from training.services import case_study_workflow as workflow
 from training.services import library
 from training.services.case_study_diff import diff_data
 
@@ -55,8 +56,8 @@ def _new(editor, slug="chongqing-cooling-corridors", **overrides) -> CaseStudy:
 
 
 def _publish(author, reviewer, study) -> None:
-    cs.submit_case_study(author, study)
-    cs.publish_case_study(reviewer, study, study.version)
+    workflow.submit_case_study(author, study)
+    workflow.publish_case_study(reviewer, study, study.version)
 
 
 def test_create_makes_a_draft_with_its_first_revision_hidden_from_trainees(editors):
@@ -147,13 +148,13 @@ def test_a_race_between_two_saves_is_caught_by_the_database(editors):
 def test_four_eyes_the_last_author_cannot_publish(editors):
     author, reviewer = editors
     study = _new(author)
-    cs.submit_case_study(author, study)
+    workflow.submit_case_study(author, study)
     assert study.status == "review" and cs.available_actions(author, study) == ["send-back", "archive"]
     with pytest.raises(cs.EditorialError, match="four_eyes"):
-        cs.publish_case_study(author, study, study.version)
+        workflow.publish_case_study(author, study, study.version)
     admin = factories.user("admin")
     assert cs.can_publish_case_study(admin, study) and cs.can_publish_case_study(reviewer, study)
-    cs.publish_case_study(reviewer, study, study.version)
+    workflow.publish_case_study(reviewer, study, study.version)
     assert study.status == "published" and study.published_version == 1
     assert library.get_published_case_study(study.slug) is study
 
@@ -161,17 +162,17 @@ def test_four_eyes_the_last_author_cannot_publish(editors):
 def test_a_reviewer_publishes_only_the_revision_they_saw(editors):
     author, reviewer = editors
     study = _new(author)
-    cs.submit_case_study(author, study)
+    workflow.submit_case_study(author, study)
     seen = study.version
     cs.save_case_study(author, study, complete(summary_en="Changed during review."), seen)
     with pytest.raises(cs.EditorialError, match="stale"):
-        cs.publish_case_study(reviewer, study, seen)
+        workflow.publish_case_study(reviewer, study, seen)
 
 
 def test_a_cover_image_needs_its_description(editors):
     study = cs.create_case_study(editors[0], "no-alt", complete(cover_alt_en="", cover_image="x.png"))
     with pytest.raises(cs.EditorialError) as exc:
-        cs.submit_case_study(editors[0], study)
+        workflow.submit_case_study(editors[0], study)
     assert [p.field for p in exc.value.problems] == ["cover_alt_en"]
 
 
@@ -180,7 +181,7 @@ def test_submit_lists_what_is_missing(editors):
         editors[0], "half-done", {"title_en": "Half done", "body_zh": "只有中文正文。"}
     )
     with pytest.raises(cs.EditorialError) as exc:
-        cs.submit_case_study(editors[0], study)
+        workflow.submit_case_study(editors[0], study)
     fields = {p.field for p in exc.value.problems}
     assert {"summary_en", "body_en", "region", "hazards", "sources", "title_zh", "city_zh"} <= fields
     assert study.status == "draft"
@@ -189,10 +190,10 @@ def test_submit_lists_what_is_missing(editors):
 def test_send_back_needs_a_comment_and_is_logged(editors):
     author, reviewer = editors
     study = _new(author)
-    cs.submit_case_study(author, study)
+    workflow.submit_case_study(author, study)
     with pytest.raises(cs.EditorialError, match="comment_required"):
-        cs.send_back_case_study(reviewer, study, "  ")
-    cs.send_back_case_study(reviewer, study, "Add the cost source.")
+        workflow.send_back_case_study(reviewer, study, "  ")
+    workflow.send_back_case_study(reviewer, study, "Add the cost source.")
     assert (study.status, study.review_comment) == ("draft", "Add the cost source.")
     rows = audit.list_events(study)
     assert [(r.event.action, r.user) for r in rows[:2]] == [
@@ -213,9 +214,9 @@ def test_changes_to_a_published_case_study_wait_for_review(editors):
         "Cooling corridors in Chongqing",
     )
     assert cs.working_copy(study)["title_en"] == "Corridors, revised"
-    cs.submit_case_study(author, study)
+    workflow.submit_case_study(author, study)
     assert study.pending == "review"
-    cs.publish_case_study(reviewer, study, study.version)
+    workflow.publish_case_study(reviewer, study, study.version)
     assert (study.pending, study.title_en, study.published_version) == ("", "Corridors, revised", 2)
 
 
@@ -235,9 +236,9 @@ def test_archive_and_reopen(editors):
     author, reviewer = editors
     study = _new(author)
     _publish(author, reviewer, study)
-    cs.archive_case_study(reviewer, study, "Outdated figures.")
+    workflow.archive_case_study(reviewer, study, "Outdated figures.")
     assert study.status == "archived" and library.get_published_case_study(study.slug) is None
-    cs.reopen_case_study(author, study)
+    workflow.reopen_case_study(author, study)
     assert study.status == "draft"
     actions = [r.event.action for r in audit.list_events(study)]
     assert actions == ["reopen", "archive", "publish", "submit", "create"]

@@ -16,6 +16,7 @@ from training.content import ContentErrors, load_curriculum
 from training.content.library import load_case_studies
 from training.models.library import CaseStudyRevision
 from training.services import case_studies as cs
+from training.services import case_study_workflow as workflow
 from training.services import library
 from training.services.case_study_data import snapshot
 from training.services.case_study_files import export_case_studies, import_case_studies
@@ -26,8 +27,8 @@ from training.services.content_sync import sync_curriculum
 def published(db_session):
     author, reviewer = factories.user("editor"), factories.user("editor")
     study = cs.create_case_study(author, "chongqing-cooling-corridors", complete(), upload=picture("PNG"))
-    cs.submit_case_study(author, study)
-    cs.publish_case_study(reviewer, study, study.version)
+    workflow.submit_case_study(author, study)
+    workflow.publish_case_study(reviewer, study, study.version)
     return study
 
 

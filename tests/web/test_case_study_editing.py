@@ -17,6 +17,7 @@ from tests.services.test_case_study_images import picture
 from training.models import CaseStudy
 from training.services import case_studies as cs
 from training.services import case_study_images as images
+from training.services import case_study_workflow as workflow
 from training.services import library
 
 ANON, TRAINEE, TRAINER, EDITOR, ADMIN = "anonymous", "trainee", "trainer", "editor", "admin"
@@ -59,8 +60,8 @@ def library_state(db_session):
     """A published case study with a cover and a draft with an image, by two editors."""
     author, reviewer = factories.user(EDITOR), factories.user(EDITOR)
     published = cs.create_case_study(author, "chongqing-cooling-corridors", complete(), upload=picture("PNG"))
-    cs.submit_case_study(author, published)
-    cs.publish_case_study(reviewer, published, published.version)
+    workflow.submit_case_study(author, published)
+    workflow.publish_case_study(reviewer, published, published.version)
     draft = cs.create_case_study(
         author, "secret-draft", complete(title_en="Secret draft"), upload=picture("JPEG")
     )

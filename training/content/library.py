@@ -14,9 +14,9 @@ from training.content.parsing import (
     bilingual,
     digest,
     essentials_field,
+    read_markdown,
     read_yaml,
     rel_path,
-    split_front_matter,
 )
 from training.content.render import glossary_refs, render_markdown
 from training.content.schema import HAZARDS, LANGUAGES, REGIONS, TOPICS, CaseStudyDef, GlossaryTermDef
@@ -106,15 +106,10 @@ def _load_case_study(slug, by_lang, root, errors) -> CaseStudyDef | None:
         path = by_lang.get(lang)
         if path is None:
             continue
-        err = Collector(rel_path(path, root), errors)
-        raw = path.read_bytes()
+        raw, err, meta, body = read_markdown(path, root, errors)
         raws.append(raw)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            err.add("(file)", "is not UTF-8 text")
+        if meta is None:
             continue
-        meta, body = split_front_matter(text, err)
         if not body.strip():
             err.add("(body)", "the case study has no text")
         metas[lang], bodies[lang] = meta, body

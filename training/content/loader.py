@@ -18,10 +18,10 @@ from training.content.parsing import (
     digest,
     essentials_field,
     int_field,
+    read_markdown,
     read_yaml,
     rel_path,
     sources_field,
-    split_front_matter,
 )
 from training.content.question_types import QUESTION_TYPES
 from training.content.render import glossary_refs, render_markdown
@@ -76,15 +76,10 @@ def _load_lessons(folder: Path, root: Path, errors: list[ContentError]) -> tuple
             path = by_lang.get(lang)
             if path is None:
                 continue
-            err = Collector(rel_path(path, root), errors)
-            raw = path.read_bytes()
+            raw, err, meta, body = read_markdown(path, root, errors)
             raw_all.append(raw)
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                err.add("(file)", "is not UTF-8 text")
+            if meta is None:
                 continue
-            meta, body = split_front_matter(text, err)
             t = meta.get("title")
             if not isinstance(t, str) or not t.strip():
                 err.add("title", "is missing from the front matter")

@@ -102,6 +102,20 @@ def split_front_matter(text: str, err: Collector) -> tuple[dict[str, Any], str]:
     return meta, match.group("body")
 
 
+def read_markdown(path: Path, root: Path, errors) -> tuple[bytes, Collector, dict[str, Any] | None, str]:
+    """A Markdown file with front matter: its bytes (for the version), the collector naming the
+    file in its problems, its front matter and body (None and "" when it is not UTF-8)."""
+    err = Collector(rel_path(path, root), errors)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        err.add("(file)", "is not UTF-8 text")
+        return raw, err, None, ""
+    meta, body = split_front_matter(text, err)
+    return raw, err, meta, body
+
+
 def bilingual(value: Any, field: str, err: Collector) -> dict[str, str]:
     if not isinstance(value, dict):
         err.add(field, "must be a mapping with 'en' and 'zh' texts")

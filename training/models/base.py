@@ -22,3 +22,20 @@ def is_fallback(en: str | None, zh: str | None, locale: str) -> bool:
     wanted = zh if locale == "zh" else en
     other = en if locale == "zh" else zh
     return not wanted and bool(other)
+
+
+class Titled:
+    """`title(locale)` for anything with `title_en` and `title_zh` (a model or a frozen copy)."""
+
+    def title(self, locale: str) -> str:
+        return pick(self.title_en, self.title_zh, locale)  # type: ignore[attr-defined]
+
+
+class TitledText(Titled):
+    """`title`, `html` and `is_fallback` for anything with titles and `html_en`/`html_zh`."""
+
+    def html(self, locale: str) -> str:
+        return pick(self.html_en, self.html_zh, locale)  # type: ignore[attr-defined]
+
+    def is_fallback(self, locale: str) -> bool:
+        return is_fallback(self.html_en, self.html_zh, locale)  # type: ignore[attr-defined]

@@ -8,10 +8,10 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
-from training.models.base import is_fallback, pick
+from training.models.base import Titled, TitledText, pick
 
 
-class Module(db.Model):
+class Module(Titled, db.Model):
     __tablename__ = "module"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,9 +34,6 @@ class Module(db.Model):
         back_populates="module", order_by="Lesson.position", lazy="raise"
     )
 
-    def title(self, locale: str) -> str:
-        return pick(self.title_en, self.title_zh, locale)
-
     def summary(self, locale: str) -> str:
         return pick(self.summary_en, self.summary_zh, locale)
 
@@ -45,7 +42,7 @@ class Module(db.Model):
         return self.objectives.get(locale) or self.objectives.get(other) or []
 
 
-class Lesson(db.Model):
+class Lesson(TitledText, db.Model):
     __tablename__ = "lesson"
     __table_args__ = (UniqueConstraint("module_id", "slug"),)
 
@@ -63,15 +60,6 @@ class Lesson(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     module: Mapped[Module] = relationship(back_populates="lessons", lazy="raise")
-
-    def title(self, locale: str) -> str:
-        return pick(self.title_en, self.title_zh, locale)
-
-    def html(self, locale: str) -> str:
-        return pick(self.html_en, self.html_zh, locale)
-
-    def is_fallback(self, locale: str) -> bool:
-        return is_fallback(self.html_en, self.html_zh, locale)
 
 
 class Quiz(db.Model):

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from training.extensions import db
-from training.models.base import is_fallback, pick, utcnow
+from training.models.base import TitledText, pick, utcnow
 
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
@@ -29,7 +29,7 @@ def html_to_text(html: str) -> str:
     return html_lib.unescape(_TAG_RE.sub(" ", html or ""))
 
 
-class CaseStudy(db.Model):
+class CaseStudy(TitledText, db.Model):
     """A case study. The columns hold what trainees see: for a published case study with saved
     but unpublished changes (`pending`), the working copy is its latest revision."""
 
@@ -97,12 +97,6 @@ class CaseStudy(db.Model):
 
     def summary(self, locale: str) -> str:
         return pick(self.summary_en, self.summary_zh, locale)
-
-    def html(self, locale: str) -> str:
-        return pick(self.html_en, self.html_zh, locale)
-
-    def is_fallback(self, locale: str) -> bool:
-        return is_fallback(self.html_en, self.html_zh, locale)
 
     def city(self, locale: str) -> str:
         return pick(self.city_en, self.city_zh, locale)

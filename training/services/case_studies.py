@@ -26,7 +26,6 @@ from training.services.case_study_audit import log_event
 from training.services.case_study_data import (
     Problem,
     apply_data,
-    check_ready,
     check_slug,
     clean_data,
     snapshot,
@@ -103,7 +102,7 @@ def available_actions(user: User | None, study: CaseStudy) -> list[str]:
     return actions
 
 
-def _require_editor(user: User | None) -> None:
+def require_editor(user: User | None) -> None:
     if not can_edit_case_studies(user):
         raise EditorialError("not_allowed")
 
@@ -219,7 +218,7 @@ def create_case_study(
     user: User, slug: str, data: dict, note: str = "", upload: bytes | None = None
 ) -> CaseStudy:
     """A new draft with its first revision. Raises EditorialError, or ImageRejected for `upload`."""
-    _require_editor(user)
+    require_editor(user)
     slug = (slug or "").strip()
     problem = check_slug(slug)
     if problem:
@@ -255,7 +254,7 @@ def create_case_study(
 
 def upload_image(user: User, study: CaseStudy, raw: bytes):
     """Keep an uploaded image for this case study (not yet its cover). Raises ImageRejected."""
-    _require_editor(user)
+    require_editor(user)
     image = images.store_image(user, study, raw)
     db.session.commit()
     return image
@@ -286,7 +285,7 @@ def save_case_study(
     """Save the editor's text as a new revision. `base_version` is the version the form was
     opened on: if someone saved since, nothing is saved and SaveConflict is raised (also when the
     two saves race: the UPDATE is guarded by the version). None when nothing changed."""
-    _require_editor(user)
+    require_editor(user)
     data = clean_data(data)
     if base_version != study.version:
         raise _conflict(study, base_version, data)
@@ -321,81 +320,3 @@ def restore_revision(
     return save_case_study(
         user, study, old.data, base_version, kind=CaseStudyRevision.RESTORE, restored_from=number
     )
-
-
-def _commit_transition(user: User, study: CaseStudy, action: str, comment: str = "") -> None:
-    log_event(user, study, action, revision=study.version, comment=comment)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise EditorialError("stale") from None
-
-
-def submit_case_study(user: User, study: CaseStudy) -> None:
-    """Send the working copy to review; refused with the problems when it is not complete."""
-    _require_editor(user)
-    if not in_draft(study):
-        raise EditorialError("wrong_state")
-    problems = check_ready(working_copy(study))
-    if problems:
-        raise EditorialError("not_ready", problems)
-    if study.status == CaseStudy.DRAFT:
-        study.status = CaseStudy.REVIEW
-    else:
-        study.pending = CaseStudy.REVIEW
-    study.review_comment = ""
-    _commit_transition(user, study, Event.SUBMIT)
-
-
-def publish_case_study(user: User, study: CaseStudy, seen_version: int) -> None:
-    """Publish the revision the reviewer saw (`seen_version`), never a newer one they did not."""
-    _require_editor(user)
-    if not in_review(study):
-        raise EditorialError("wrong_state")
-    if study.last_author_id == user.id:
-        raise EditorialError("four_eyes")
-    if seen_version != study.version:
-        raise EditorialError("stale")
-    data = working_copy(study)
-    problems = check_ready(data)
-    if problems:
-        raise EditorialError("not_ready", problems)
-    apply_data(study, data)
-    study.status, study.pending, study.review_comment = CaseStudy.PUBLISHED, "", ""
-    study.published_version, study.published_at = study.version, utcnow()
-    _commit_transition(user, study, Event.PUBLISH)
-
-
-def send_back_case_study(user: User, study: CaseStudy, comment: str) -> None:
-    _require_editor(user)
-    if not in_review(study):
-        raise EditorialError("wrong_state")
-    comment = (comment or "").strip()
-    if not comment:
-        raise EditorialError("comment_required")
-    if study.status == CaseStudy.REVIEW:
-        study.status = CaseStudy.DRAFT
-    else:
-        study.pending = CaseStudy.DRAFT
-    study.review_comment = comment
-    _commit_transition(user, study, Event.SEND_BACK, comment)
-
-
-def archive_case_study(user: User, study: CaseStudy, comment: str = "") -> None:
-    """Take it out of the library. Unpublished changes become its text (nobody sees it now)."""
-    _require_editor(user)
-    if study.status == CaseStudy.ARCHIVED:
-        raise EditorialError("wrong_state")
-    if study.pending:
-        apply_data(study, working_copy(study))
-    study.status, study.pending = CaseStudy.ARCHIVED, ""
-    _commit_transition(user, study, Event.ARCHIVE, (comment or "").strip())
-
-
-def reopen_case_study(user: User, study: CaseStudy) -> None:
-    _require_editor(user)
-    if study.status != CaseStudy.ARCHIVED:
-        raise EditorialError("wrong_state")
-    study.status = CaseStudy.DRAFT
-    _commit_transition(user, study, Event.REOPEN)

@@ -22,13 +22,13 @@ from sqlalchemy import bindparam, select
 
 from training.extensions import db
 from training.models import ContentRevision, Lesson, LessonCompletion, Module, User
-from training.models.base import is_fallback, pick
+from training.models.base import Titled, TitledText
 
 EXTENSION = "academy.curriculum_cache"
 
 
 @dataclass(frozen=True)
-class LessonView:
+class LessonView(TitledText):
     id: int
     slug: str
     minutes: int
@@ -38,26 +38,14 @@ class LessonView:
     html_zh: str
     sources: tuple[dict[str, str], ...]
 
-    def title(self, locale: str) -> str:
-        return pick(self.title_en, self.title_zh, locale)
-
-    def html(self, locale: str) -> str:
-        return pick(self.html_en, self.html_zh, locale)
-
-    def is_fallback(self, locale: str) -> bool:
-        return is_fallback(self.html_en, self.html_zh, locale)
-
 
 @dataclass(frozen=True)
-class ModuleView:
+class ModuleView(Titled):
     id: int
     slug: str
     title_en: str
     title_zh: str
     lessons: tuple[LessonView, ...]
-
-    def title(self, locale: str) -> str:
-        return pick(self.title_en, self.title_zh, locale)
 
     def lesson(self, slug: str) -> LessonView | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)

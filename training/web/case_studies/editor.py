@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from training.services import case_studies as cs
 from training.services import case_study_audit as audit
 from training.services import case_study_images as images
+from training.services import case_study_workflow as workflow
 from training.services.case_study_data import build_preview, keep_order
 from training.services.case_study_diff import diff_data
 from training.web.access import role_required
@@ -234,11 +235,11 @@ def transition(case_study_id: int, action: str):
     seen = int(form.version.data) if (form.version.data or "").isdigit() else 0
     comment = form.comment.data or ""
     steps = {
-        "submit": lambda: cs.submit_case_study(current_user, study),
-        "publish": lambda: cs.publish_case_study(current_user, study, seen),
-        "send-back": lambda: cs.send_back_case_study(current_user, study, comment),
-        "archive": lambda: cs.archive_case_study(current_user, study, comment),
-        "reopen": lambda: cs.reopen_case_study(current_user, study),
+        "submit": lambda: workflow.submit_case_study(current_user, study),
+        "publish": lambda: workflow.publish_case_study(current_user, study, seen),
+        "send-back": lambda: workflow.send_back_case_study(current_user, study, comment),
+        "archive": lambda: workflow.archive_case_study(current_user, study, comment),
+        "reopen": lambda: workflow.reopen_case_study(current_user, study),
     }
     try:
         steps[action]()

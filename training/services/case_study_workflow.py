@@ -1,0 +1,100 @@
+"""The review workflow of a case study: submit, publish (four eyes), send back, archive, reopen.
+
+States: draft → review → published → archived; a published case study with unpublished changes
+carries them as `pending` (see training/services/case_studies.py, which saves them)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from training.extensions import db
+from training.models import CaseStudy, User
+from training.models.base import utcnow
+from training.services.case_studies import (
+    EditorialError,
+    Event,
+    in_draft,
+    in_review,
+    require_editor,
+    working_copy,
+)
+from training.services.case_study_audit import log_event
+from training.services.case_study_data import apply_data, check_ready
+
+
+def _commit_transition(user: User, study: CaseStudy, action: str, comment: str = "") -> None:
+    log_event(user, study, action, revision=study.version, comment=comment)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise EditorialError("stale") from None
+
+
+def submit_case_study(user: User, study: CaseStudy) -> None:
+    """Send the working copy to review; refused with the problems when it is not complete."""
+    require_editor(user)
+    if not in_draft(study):
+        raise EditorialError("wrong_state")
+    problems = check_ready(working_copy(study))
+    if problems:
+        raise EditorialError("not_ready", problems)
+    if study.status == CaseStudy.DRAFT:
+        study.status = CaseStudy.REVIEW
+    else:
+        study.pending = CaseStudy.REVIEW
+    study.review_comment = ""
+    _commit_transition(user, study, Event.SUBMIT)
+
+
+def publish_case_study(user: User, study: CaseStudy, seen_version: int) -> None:
+    """Publish the revision the reviewer saw (`seen_version`), never a newer one they did not."""
+    require_editor(user)
+    if not in_review(study):
+        raise EditorialError("wrong_state")
+    if study.last_author_id == user.id:
+        raise EditorialError("four_eyes")
+    if seen_version != study.version:
+        raise EditorialError("stale")
+    data = working_copy(study)
+    problems = check_ready(data)
+    if problems:
+        raise EditorialError("not_ready", problems)
+    apply_data(study, data)
+    study.status, study.pending, study.review_comment = CaseStudy.PUBLISHED, "", ""
+    study.published_version, study.published_at = study.version, utcnow()
+    _commit_transition(user, study, Event.PUBLISH)
+
+
+def send_back_case_study(user: User, study: CaseStudy, comment: str) -> None:
+    require_editor(user)
+    if not in_review(study):
+        raise EditorialError("wrong_state")
+    comment = (comment or "").strip()
+    if not comment:
+        raise EditorialError("comment_required")
+    if study.status == CaseStudy.REVIEW:
+        study.status = CaseStudy.DRAFT
+    else:
+        study.pending = CaseStudy.DRAFT
+    study.review_comment = comment
+    _commit_transition(user, study, Event.SEND_BACK, comment)
+
+
+def archive_case_study(user: User, study: CaseStudy, comment: str = "") -> None:
+    """Take it out of the library. Unpublished changes become its text (nobody sees it now)."""
+    require_editor(user)
+    if study.status == CaseStudy.ARCHIVED:
+        raise EditorialError("wrong_state")
+    if study.pending:
+        apply_data(study, working_copy(study))
+    study.status, study.pending = CaseStudy.ARCHIVED, ""
+    _commit_transition(user, study, Event.ARCHIVE, (comment or "").strip())
+
+
+def reopen_case_study(user: User, study: CaseStudy) -> None:
+    require_editor(user)
+    if study.status != CaseStudy.ARCHIVED:
+        raise EditorialError("wrong_state")
+    study.status = CaseStudy.DRAFT
+    _commit_transition(user, study, Event.REOPEN)
