@@ -102,6 +102,7 @@ def _declare_reads_only_requests(app: Flask) -> None:
     and ROLLBACK round trips around their queries (DATABASE_AUTOCOMMIT_READS). Registered
     first, before anything can touch the database."""
     from flask import g, request
+    from sqlalchemy.exc import OperationalError
 
     from training.database import expect_reads_only, restore
     from training.extensions import db
@@ -113,7 +114,10 @@ def _declare_reads_only_requests(app: Flask) -> None:
         reads_only = request.method in ("GET", "HEAD", "OPTIONS")
         g.database_intent = expect_reads_only(reads_only)
         if reads_only and autocommit and request.endpoint != "static":
-            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            try:
+                db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            except OperationalError:  # the database is down: the page meets it itself (a 503
+                db.session.rollback()  # page, or /healthz's own answer)
 
     @app.teardown_request
     def _restore(_error):
@@ -145,6 +149,9 @@ def register_blueprints(app: Flask) -> None:
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    from training.web.chrome import init_chrome
+
+    init_chrome(app)
 
 
 def register_errors(app: Flask) -> None:

@@ -43,6 +43,8 @@ def configure_engine(engine: Engine) -> None:
         # IMMEDIATE takes the write lock at the start: a transaction that reads and then writes
         # can never fail half-way with "database is locked" because another worker wrote in
         # between; concurrent writers queue on the busy timeout instead (as Rails does). Pages
-        # that only read begin a plain (deferred) transaction: in WAL mode readers never wait
-        # for each other or for a writer, so two workers serve pages side by side.
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_up_front.get() else "BEGIN")
+        # that only read open no transaction at all: each statement reads the latest committed
+        # state on its own (as on PostgreSQL, see DATABASE_AUTOCOMMIT_READS), never waits for a
+        # writer in WAL mode, and two workers serve pages side by side.
+        if _write_lock_up_front.get():
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -55,8 +55,8 @@ def get_current_assessment(city: City) -> Assessment | None:
 
 def get_or_create_assessment(city: City, attempts: int = 3) -> Assessment:
     """The city's current assessment, the first one created if there is none. Also called from a
-    page that otherwise only reads: on SQLite its transaction did not take the write lock up
-    front, so a colleague's write in between is answered by reading again."""
+    page, which reads without a transaction (training/database.py): a colleague who created it
+    at the same moment, or (SQLite) held the write lock too long, is answered by reading again."""
     for attempt in range(1, attempts + 1):
         assessment = get_current_assessment(city)
         if assessment is not None:

@@ -81,6 +81,12 @@ def init_security(app: Flask) -> None:
     app.register_error_handler(429, too_many_requests)
 
 
+@limiter.request_filter
+def _reads_only() -> bool:
+    """Every limit is on a form (POST): pages skip the limiter's per-request work altogether."""
+    return request.method not in STATE_CHANGING
+
+
 def refuse_nul_characters() -> None:
     """No form, query or path holds a NUL character legitimately, and PostgreSQL refuses to
     store one: such a request is a 400, never a 500."""
