@@ -71,11 +71,16 @@ check: install
 	$(BIN)/flask content check
 
 ## bench: page timings and query counts at growing data sizes, then requests per second under
-## gunicorn against a bare endpoint and worker memory (not part of the suite)
+## gunicorn against a bare endpoint and worker memory, the cohort page at 100 and 2,000 trainees,
+## and the bytes on the wire of every page each role reaches, measured in Chromium (not part of
+## the suite; with TEST_DATABASE_URL set the gunicorn figures are measured on PostgreSQL)
 bench: install
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.production
 	$(BIN)/python -m tests.bench.cohort
+	$(BIN)/pytest -q -n $(WORKERS) -p no:cacheprovider tests/e2e/test_page_weight.py
+	@echo; echo "Bytes on the wire, first visit, with everything each page loads (test-artifacts/page-weight.txt):"
+	@cat test-artifacts/page-weight.txt
 
 ## extract-messages: refresh the translation catalogs after changing interface strings
 extract-messages: $(STAMP)

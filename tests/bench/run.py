@@ -22,6 +22,7 @@ from training.models import (
     City,
     Lesson,
     LessonCompletion,
+    Module,
     Quiz,
     QuizAttempt,
     ScorecardQuestion,
@@ -131,7 +132,12 @@ def main() -> None:
             with app.app_context():
                 user = populate(n)
                 city_id = user.city_id
-                lesson = db.session.scalar(select(Lesson).order_by(Lesson.position))
+                lesson = db.session.scalar(
+                    select(Lesson)
+                    .join(Module, Module.id == Lesson.module_id)
+                    .where(Module.slug == "climate-adaptation")
+                    .order_by(Lesson.position)
+                )
                 engine = db.engine
             client = app.test_client()
             client.post("/auth/login", data={"email": "bench0@example.org", "password": "bench-password-1"})
