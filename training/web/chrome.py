@@ -24,16 +24,17 @@ NEXT_SLOT = "__ACADEMY_NEXT_SLOT__"
 def site_header(context) -> Markup:
     user = current_user
     role = user.role if user and user.is_authenticated else ""
-    key = (context.get("locale"), bool(role), role, request.script_root)
+    key = (context.get("locale"), role, request.script_root)
     cache: dict = current_app.extensions[EXTENSION]
-    html = cache.get(key)
-    if html is None:
+    header = cache.get(key)
+    if header is None:
         template = current_app.jinja_env.get_template("_header.html")
-        html = template.render({**context.get_all(), "csrf_slot": CSRF_SLOT, "next_slot": NEXT_SLOT})
+        # Drawn by Jinja with autoescaping; __html__ hands it over as markup.
+        header = template.make_module({**context.get_all(), "csrf_slot": CSRF_SLOT, "next_slot": NEXT_SLOT})
+        header = header.__html__()
         if not current_app.jinja_env.auto_reload:
-            cache[key] = html
+            cache[key] = header
     here = request.full_path if request.query_string else request.path
-    header = Markup(html)  # noqa: S704 - drawn by the autoescaping template above
     # Markup.replace escapes what it puts in: the path is the visitor's.
     return header.replace(CSRF_SLOT, generate_csrf()).replace(NEXT_SLOT, here)
 
