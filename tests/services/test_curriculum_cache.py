@@ -81,3 +81,19 @@ def test_a_lesson_copy_falls_back_to_the_other_language():
     lesson = curriculum_cache.LessonView(1, "a", 10, "Title", "", "<p>en</p>", "", ())
     assert lesson.title("zh") == "Title" and lesson.html("zh") == "<p>en</p>"
     assert lesson.is_fallback("zh") and not lesson.is_fallback("en")
+
+
+def test_a_module_copy_says_what_the_module_says_in_both_languages(db_session):
+    module, quiz = factories.adaptation()
+    view = CurriculumCache(0).module(SLUG)
+    for locale in ("en", "zh"):
+        assert view.title(locale) == module.title(locale)
+        assert view.summary(locale) == module.summary(locale)
+        assert view.objectives_in(locale) == module.objectives_in(locale)
+    assert list(view.essentials) == module.essentials and list(view.case_studies) == module.case_studies
+    assert (view.quiz.id, view.quiz.pass_mark, view.quiz.max_attempts, view.quiz.pretest_questions) == (
+        quiz.id,
+        quiz.pass_mark,
+        quiz.max_attempts,
+        quiz.pretest_questions,
+    )

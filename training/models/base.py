@@ -39,3 +39,15 @@ class TitledText(Titled):
 
     def is_fallback(self, locale: str) -> bool:
         return is_fallback(self.html_en, self.html_zh, locale)  # type: ignore[attr-defined]
+
+
+class ModuleText(Titled):
+    """`title`, `summary` and `objectives_in` of a module (the model or its frozen copy)."""
+
+    def summary(self, locale: str) -> str:
+        return pick(self.summary_en, self.summary_zh, locale)  # type: ignore[attr-defined]
+
+    def objectives_in(self, locale: str) -> list[str]:
+        other = "en" if locale == "zh" else "zh"
+        objectives = self.objectives  # type: ignore[attr-defined]
+        return list(objectives.get(locale) or objectives.get(other) or [])

@@ -8,10 +8,10 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
-from training.models.base import Titled, TitledText, pick
+from training.models.base import ModuleText, TitledText
 
 
-class Module(Titled, db.Model):
+class Module(ModuleText, db.Model):
     __tablename__ = "module"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,13 +33,6 @@ class Module(Titled, db.Model):
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="module", order_by="Lesson.position", lazy="raise"
     )
-
-    def summary(self, locale: str) -> str:
-        return pick(self.summary_en, self.summary_zh, locale)
-
-    def objectives_in(self, locale: str) -> list[str]:
-        other = "en" if locale == "zh" else "zh"
-        return self.objectives.get(locale) or self.objectives.get(other) or []
 
 
 class Lesson(TitledText, db.Model):

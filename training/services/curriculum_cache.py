@@ -1,11 +1,12 @@
-"""Modules and their lessons kept in each worker's memory, for the lesson page.
+"""Modules with their quiz and lessons kept in each worker's memory, for the module and lesson pages.
 
 The curriculum changes only through `flask content sync`, usually in another process, and each
 sync that changes something raises the number in `content_revision`. A worker reads that number
 at most once every CONTENT_CACHE_SECONDS (default 5) and forgets what it holds when it moved: a
 synced lesson shows everywhere within those seconds, and a lesson page otherwise reads only the
-user and their done marks from the database. 0 turns the cache off (the test suite, whose tests
-each roll their writes back).
+user and their done marks from the database (a module page adds the quiz status and the case
+studies, which editors change in the browser and are never kept here). 0 turns the cache off
+(the test suite, whose tests each roll their writes back).
 
 What is kept are frozen copies (`ModuleView`, `LessonView`), never ORM objects: those belong to
 one session and one thread.
@@ -21,8 +22,8 @@ from flask import current_app
 from sqlalchemy import bindparam, select
 
 from training.extensions import db
-from training.models import ContentRevision, Lesson, LessonCompletion, Module, User
-from training.models.base import Titled, TitledText
+from training.models import ContentRevision, Lesson, LessonCompletion, Module, Quiz, User
+from training.models.base import ModuleText, TitledText
 
 EXTENSION = "academy.curriculum_cache"
 
@@ -40,11 +41,28 @@ class LessonView(TitledText):
 
 
 @dataclass(frozen=True)
-class ModuleView(Titled):
+class QuizView:
+    id: int
+    pass_mark: int
+    max_attempts: int
+    pretest_questions: int
+
+
+@dataclass(frozen=True)
+class ModuleView(ModuleText):
     id: int
     slug: str
+    position: int
+    topic: str
     title_en: str
     title_zh: str
+    summary_en: str
+    summary_zh: str
+    objectives: dict[str, tuple[str, ...]]
+    essentials: tuple[int, ...]
+    scorecard_questions: tuple[str, ...]
+    case_studies: tuple[str, ...]
+    quiz: QuizView | None
     lessons: tuple[LessonView, ...]
 
     def lesson(self, slug: str) -> LessonView | None:
@@ -92,14 +110,15 @@ def init_curriculum_cache(app) -> None:
 
 
 def get_module(slug: str) -> ModuleView | None:
-    """An active module and its active lessons in order, as frozen copies."""
+    """An active module, its quiz and its active lessons in order, as frozen copies."""
     return current_app.extensions[EXTENSION].module(slug)
 
 
 def _load(slug: str) -> ModuleView | None:
-    module = db.session.scalar(_MODULE, {"slug": slug})
-    if module is None:
+    row = db.session.execute(_MODULE, {"slug": slug}).first()
+    if row is None:
         return None
+    module, quiz = row
     lessons = tuple(
         LessonView(
             id=lesson.id,
@@ -113,7 +132,22 @@ def _load(slug: str) -> ModuleView | None:
         )
         for lesson in db.session.scalars(_LESSONS, {"module_id": module.id})
     )
-    return ModuleView(module.id, module.slug, module.title_en, module.title_zh, lessons)
+    return ModuleView(
+        id=module.id,
+        slug=module.slug,
+        position=module.position,
+        topic=module.topic,
+        title_en=module.title_en,
+        title_zh=module.title_zh,
+        summary_en=module.summary_en,
+        summary_zh=module.summary_zh,
+        objectives={lang: tuple(items) for lang, items in (module.objectives or {}).items()},
+        essentials=tuple(module.essentials or ()),
+        scorecard_questions=tuple(module.scorecard_questions or ()),
+        case_studies=tuple(module.case_studies or ()),
+        quiz=QuizView(quiz.id, quiz.pass_mark, quiz.max_attempts, quiz.pretest_questions) if quiz else None,
+        lessons=lessons,
+    )
 
 
 def done_lesson_ids(user: User | None, module: ModuleView) -> set[int]:
@@ -125,7 +159,11 @@ def done_lesson_ids(user: User | None, module: ModuleView) -> set[int]:
 
 
 # Built once: building a statement costs more than running one this small.
-_MODULE = select(Module).where(Module.slug == bindparam("slug"), Module.active)
+_MODULE = (
+    select(Module, Quiz)
+    .outerjoin(Quiz, Quiz.module_id == Module.id)
+    .where(Module.slug == bindparam("slug"), Module.active)
+)
 _LESSONS = (
     select(Lesson)
     .where(Lesson.module_id == bindparam("module_id"), Lesson.active)

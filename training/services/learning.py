@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, bindparam, func, null, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import defer
 
 from training.extensions import db
 from training.models import Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
 from training.models.base import utcnow
-from training.services import quizzes
+from training.services import curriculum_cache, quizzes
 
 
 @dataclass
 class ModuleProgress:
-    module: Module
+    module: Module | curriculum_cache.ModuleView
     lessons_total: int = 0
     lessons_done: int = 0
     minutes: int = 0
@@ -46,7 +44,7 @@ class ModuleProgress:
 
 @dataclass
 class LessonRow:
-    lesson: Lesson
+    lesson: Lesson | curriculum_cache.LessonView
     done: bool
 
 
@@ -54,9 +52,9 @@ class LessonRow:
 class ModulePage:
     """A module as one trainee sees it: its lessons (done or not), its quiz and where they stand."""
 
-    module: Module
+    module: curriculum_cache.ModuleView
     lessons: list[LessonRow] = field(default_factory=list)
-    quiz: Quiz | None = None
+    quiz: curriculum_cache.QuizView | None = None
     status: quizzes.QuizStatus | None = None
 
     @property
@@ -72,7 +70,7 @@ class ModulePage:
         )
 
     @property
-    def next_lesson(self) -> Lesson | None:
+    def next_lesson(self) -> curriculum_cache.LessonView | None:
         for row in self.lessons:
             if not row.done:
                 return row.lesson
@@ -156,42 +154,20 @@ def list_lessons(module: Module) -> list[Lesson]:
     )
 
 
-@functools.cache
-def _module_query(with_user: bool):
-    """The statement behind `load_module`, built once per variant: building a statement of this
-    size costs more than running it. `slug` and `user_id` are bound at execution."""
-    query = (
-        select(Module, Quiz, Lesson, LessonCompletion.id if with_user else null())
-        .outerjoin(Quiz, Quiz.module_id == Module.id)
-        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.active))
-        .where(Module.slug == bindparam("slug"), Module.active)
-        .order_by(Lesson.position, Lesson.id)
-        .options(defer(Lesson.html_en), defer(Lesson.html_zh))
-    )
-    if with_user:
-        query = query.outerjoin(
-            LessonCompletion,
-            and_(LessonCompletion.lesson_id == Lesson.id, LessonCompletion.user_id == bindparam("user_id")),
-        )
-    return query
-
-
-def load_module(slug: str, user: User | None) -> ModulePage | None:
-    """An active module with its quiz and its active lessons in order (without their texts),
-    each lesson marked done or not for `user`: one query."""
-    user_id = user.id if user is not None and user.is_authenticated else None
-    rows = db.session.execute(_module_query(user_id is not None), {"slug": slug, "user_id": user_id}).all()
-    if not rows:
-        return None
-    lessons = [LessonRow(lesson, done is not None) for _m, _q, lesson, done in rows if lesson is not None]
-    return ModulePage(module=rows[0][0], lessons=lessons, quiz=rows[0][1])
-
-
 def get_module_page(user: User | None, slug: str) -> ModulePage | None:
-    """The module page: `load_module` and, for a trainee, where they stand in its quiz."""
-    page = load_module(slug, user)
-    if page is not None and page.quiz is not None and user is not None and user.is_authenticated:
-        page.status = quizzes.get_status(user, page.quiz)
+    """The module page: the module, its quiz and lessons (from the worker's copy of the
+    curriculum), which lessons `user` has done and where they stand in the quiz."""
+    module = curriculum_cache.get_module(slug)
+    if module is None:
+        return None
+    done = curriculum_cache.done_lesson_ids(user, module)
+    page = ModulePage(
+        module=module,
+        lessons=[LessonRow(lesson, lesson.id in done) for lesson in module.lessons],
+        quiz=module.quiz,
+    )
+    if module.quiz is not None and user is not None and user.is_authenticated:
+        page.status = quizzes.get_status(user, module.quiz)
     return page
 
 
