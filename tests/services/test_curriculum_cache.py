@@ -12,6 +12,7 @@ from training.services import curriculum_cache
 from training.services.content_sync import sync_curriculum
 from training.services.curriculum_cache import CurriculumCache
 from training.services.learning import list_lessons, record_lesson_done
+from training.services.learning import list_modules as list_modules_from_db
 
 SLUG = "climate-adaptation"
 
@@ -57,9 +58,10 @@ def test_the_cache_serves_copies_without_queries_and_reloads_after_a_sync(
 
 
 def test_unknown_modules_are_not_kept_and_zero_seconds_means_no_cache(db_session, count_queries):
+    """The cache holds the active curriculum only; a lookup of anything else keeps nothing."""
     cache = CurriculumCache(seconds=60)
     assert cache.module("no-such-module") is None
-    assert "no-such-module" not in cache._modules
+    assert "no-such-module" not in cache._by_slug
     off = CurriculumCache(seconds=0)
     with count_queries() as reads:
         off.module(SLUG)
@@ -97,3 +99,13 @@ def test_a_module_copy_says_what_the_module_says_in_both_languages(db_session):
         quiz.max_attempts,
         quiz.pretest_questions,
     )
+
+
+def test_the_catalogue_lists_every_active_module_in_order_from_two_queries(db_session, count_queries):
+    cache = CurriculumCache(seconds=60)
+    with count_queries() as cold:
+        modules = cache.modules()
+    assert cold.count == 3  # the revision, the modules with their quizzes, every lesson
+    assert [m.slug for m in modules] == [m.slug for m in list_modules_from_db()]
+    assert cache.module(SLUG) is next(m for m in modules if m.slug == SLUG)
+    assert all(m.lessons for m in modules)

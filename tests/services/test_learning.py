@@ -59,3 +59,22 @@ def test_progress_of_one_user_is_not_anothers(db_session):
     module, _ = factories.adaptation()
     learning.record_lesson_done(one, learning.list_lessons(module)[0])
     assert learning.list_progress(two, [module])[0].lessons_done == 0
+
+
+def test_the_catalogue_from_memory_counts_what_the_database_counts(db_session):
+    user = factories.user()
+    module, quiz = factories.adaptation()
+    for lesson in learning.list_lessons(module)[:2]:
+        learning.record_lesson_done(user, lesson)
+    questions = quizzes.list_questions(quiz, "final", user)
+    quizzes.submit_attempt(user, quiz, "final", questions, {q.key: _right(q) for q in questions})
+
+    def facts(rows):
+        return [
+            (r.module.slug, r.lessons_total, r.lessons_done, r.minutes, r.best_percent, r.passed, r.has_quiz)
+            for r in rows
+        ]
+
+    assert facts(learning.catalogue_progress(user)) == facts(learning.list_progress(user))
+    assert facts(learning.catalogue_progress(None)) == facts(learning.list_progress(None))
+    assert any(r.lessons_done == 2 and r.best_percent == 100 for r in learning.catalogue_progress(user))

@@ -70,9 +70,13 @@ class ModuleView(ModuleText):
 
 
 class CurriculumCache:
+    """The whole active curriculum (a few modules, a few dozen lessons), loaded in two queries
+    on first use and again after a sync changed it."""
+
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._modules: dict[str, ModuleView] = {}
+        self._modules: tuple[ModuleView, ...] | None = None
+        self._by_slug: dict[str, ModuleView] = {}
         self._revision: int | None = None
         self._checked = float("-inf")
         self._lock = threading.Lock()
@@ -80,29 +84,28 @@ class CurriculumCache:
     def module(self, slug: str) -> ModuleView | None:
         if self.seconds <= 0:
             return _load(slug)
-        self._forget_if_changed()
-        view = self._modules.get(slug)
-        if view is None:
-            view = _load(slug)
-            if view is not None:  # unknown slugs are not kept: a crawler cannot fill memory
-                self._modules[slug] = view
-        return view
+        self._ensure_current()
+        return self._by_slug.get(slug)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._modules = {}
-            self._checked = float("-inf")
+    def modules(self) -> tuple[ModuleView, ...]:
+        if self.seconds <= 0:
+            return _load_all()
+        return self._ensure_current()
 
-    def _forget_if_changed(self) -> None:
+    def _ensure_current(self) -> tuple[ModuleView, ...]:
         now = time.monotonic()
-        if now - self._checked < self.seconds:
-            return
-        revision = db.session.scalar(select(ContentRevision.number).where(ContentRevision.id == 1))
-        with self._lock:
-            if revision != self._revision:
-                self._modules = {}
-                self._revision = revision
-            self._checked = now
+        if now - self._checked >= self.seconds:
+            revision = db.session.scalar(_REVISION)
+            with self._lock:
+                if revision != self._revision:
+                    self._modules, self._revision = None, revision
+                self._checked = now
+        modules = self._modules
+        if modules is None:
+            modules = _load_all()
+            with self._lock:
+                self._modules, self._by_slug = modules, {m.slug: m for m in modules}
+        return modules
 
 
 def init_curriculum_cache(app) -> None:
@@ -114,24 +117,27 @@ def get_module(slug: str) -> ModuleView | None:
     return current_app.extensions[EXTENSION].module(slug)
 
 
+def list_modules() -> tuple[ModuleView, ...]:
+    """Every active module in catalogue order, as frozen copies."""
+    return current_app.extensions[EXTENSION].modules()
+
+
 def _load(slug: str) -> ModuleView | None:
-    row = db.session.execute(_MODULE, {"slug": slug}).first()
+    row = db.session.execute(_MODULES.where(Module.slug == bindparam("slug")), {"slug": slug}).first()
     if row is None:
         return None
-    module, quiz = row
-    lessons = tuple(
-        LessonView(
-            id=lesson.id,
-            slug=lesson.slug,
-            minutes=lesson.minutes,
-            title_en=lesson.title_en,
-            title_zh=lesson.title_zh,
-            html_en=lesson.html_en,
-            html_zh=lesson.html_zh,
-            sources=tuple(dict(source) for source in lesson.sources or ()),
-        )
-        for lesson in db.session.scalars(_LESSONS, {"module_id": module.id})
-    )
+    return _view(*row, db.session.scalars(_LESSONS, {"module_id": row[0].id}))
+
+
+def _load_all() -> tuple[ModuleView, ...]:
+    lessons: dict[int, list[Lesson]] = {}
+    for lesson in db.session.scalars(_ALL_LESSONS):
+        lessons.setdefault(lesson.module_id, []).append(lesson)
+    rows = db.session.execute(_MODULES)
+    return tuple(_view(module, quiz, lessons.get(module.id, ())) for module, quiz in rows)
+
+
+def _view(module: Module, quiz: Quiz | None, lessons) -> ModuleView:
     return ModuleView(
         id=module.id,
         slug=module.slug,
@@ -146,7 +152,19 @@ def _load(slug: str) -> ModuleView | None:
         scorecard_questions=tuple(module.scorecard_questions or ()),
         case_studies=tuple(module.case_studies or ()),
         quiz=QuizView(quiz.id, quiz.pass_mark, quiz.max_attempts, quiz.pretest_questions) if quiz else None,
-        lessons=lessons,
+        lessons=tuple(
+            LessonView(
+                id=lesson.id,
+                slug=lesson.slug,
+                minutes=lesson.minutes,
+                title_en=lesson.title_en,
+                title_zh=lesson.title_zh,
+                html_en=lesson.html_en,
+                html_zh=lesson.html_zh,
+                sources=tuple(dict(source) for source in lesson.sources or ()),
+            )
+            for lesson in lessons
+        ),
     )
 
 
@@ -159,16 +177,19 @@ def done_lesson_ids(user: User | None, module: ModuleView) -> set[int]:
 
 
 # Built once: building a statement costs more than running one this small.
-_MODULE = (
+_REVISION = select(ContentRevision.number).where(ContentRevision.id == 1)
+_MODULES = (
     select(Module, Quiz)
     .outerjoin(Quiz, Quiz.module_id == Module.id)
-    .where(Module.slug == bindparam("slug"), Module.active)
+    .where(Module.active)
+    .order_by(Module.position, Module.slug)
 )
 _LESSONS = (
     select(Lesson)
     .where(Lesson.module_id == bindparam("module_id"), Lesson.active)
     .order_by(Lesson.position, Lesson.id)
 )
+_ALL_LESSONS = select(Lesson).where(Lesson.active).order_by(Lesson.module_id, Lesson.position, Lesson.id)
 _DONE = select(LessonCompletion.lesson_id).where(
     LessonCompletion.user_id == bindparam("user_id"),
     LessonCompletion.lesson_id.in_(bindparam("ids", expanding=True)),

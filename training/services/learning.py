@@ -104,9 +104,24 @@ def list_progress(user: User | None, modules: list[Module] | None = None) -> lis
         )
     }
     quiz_modules = set(db.session.scalars(select(Quiz.module_id).where(Quiz.module_id.in_(ids))))
+    return _with_trainee(user, modules, lesson_stats, quiz_modules)
+
+
+def catalogue_progress(user: User | None) -> list[ModuleProgress]:
+    """Every active module, from the worker's copy of the curriculum, with `user`'s progress:
+    two queries (lessons done, best quiz attempts), none for anonymous visitors."""
+    modules = curriculum_cache.list_modules()
+    lesson_stats = {m.id: (len(m.lessons), sum(lesson.minutes or 0 for lesson in m.lessons)) for m in modules}
+    quiz_modules = {m.id for m in modules if m.quiz is not None}
+    return _with_trainee(user, list(modules), lesson_stats, quiz_modules)
+
+
+def _with_trainee(user, modules, lesson_stats, quiz_modules) -> list[ModuleProgress]:
+    """The modules' progress rows, with `user`'s lessons done and best final attempts."""
+    ids = [m.id for m in modules]
     done: dict[int, int] = {}
     attempts: dict[int, tuple[int, bool]] = {}
-    if user is not None and user.is_authenticated:
+    if user is not None and user.is_authenticated and ids:
         done = dict(
             db.session.execute(
                 select(Lesson.module_id, func.count(LessonCompletion.id))

@@ -20,14 +20,14 @@ def _module_or_404(slug: str):
 
 @bp.get("/")
 def catalogue():
-    progress = learning.list_progress(current_user if current_user.is_authenticated else None)
+    progress = learning.catalogue_progress(current_user)
     return render_template("learn/catalogue.html", rows=progress)
 
 
 @bp.get("/my")
 @login_required
 def my_learning():
-    rows = learning.list_progress(current_user)
+    rows = learning.catalogue_progress(current_user)
     assigned = cohorts.assigned_module_ids(current_user)
     order = {module_id: i for i, module_id in enumerate(assigned)}
     rows.sort(key=lambda row: (row.module.id not in order, order.get(row.module.id, 0)))
