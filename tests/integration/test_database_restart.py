@@ -20,6 +20,9 @@ pytestmark = [
     ),
 ]
 PAGES = ["/learn/", "/learn/climate-adaptation/", "/case-studies/", "/learn/glossary/"]
+# The anonymous catalogue needs no database once a worker holds the curriculum in memory
+# (training/services/curriculum_cache.py): during an outage it may still be served from there.
+FROM_MEMORY = {"/learn/"}
 
 
 def _end_sessions(admin: sa.Engine, name: str, allow: bool | None = None) -> None:
@@ -52,6 +55,9 @@ def test_a_database_outage_shows_503_and_the_service_recovers_by_itself(fresh_da
         _end_sessions(admin, name, allow=False)
         for path in PAGES:
             down = _get(server, path)
+            if path in FROM_MEMORY and down.status_code == 200:
+                assert "Climate adaptation" in down.text, path
+                continue
             assert down.status_code == 503, path
             assert "cannot reach its database" in down.text and down.headers["Retry-After"] == "30"
             assert "Traceback" not in down.text
