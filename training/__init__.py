@@ -106,12 +106,13 @@ def _declare_reads_only_requests(app: Flask) -> None:
 
     from training.database import expect_reads_only, restore
     from training.extensions import db
+    from training.web.security import STATE_CHANGING
 
     autocommit = app.config.get("DATABASE_AUTOCOMMIT_READS") and db.engine.dialect.name == "postgresql"
 
     @app.before_request
     def _declare():
-        reads_only = request.method in ("GET", "HEAD", "OPTIONS")
+        reads_only = request.method not in STATE_CHANGING
         g.database_intent = expect_reads_only(reads_only)
         if reads_only and autocommit and request.endpoint != "static":
             try:

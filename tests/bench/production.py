@@ -21,7 +21,6 @@ from __future__ import annotations
 import http.client
 import multiprocessing
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,7 +31,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from tests.integration.conftest import GUNICORN, ROOT, SECRET_KEY, Server, csrf_token, free_port
+from tests.integration.conftest import SECRET_KEY, csrf_token, drop_database, free_port, spawn
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 MEMORY_REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10000"))
@@ -58,18 +57,6 @@ def _prepare(path: Path) -> str:
         accounts.register_user(name="Bench", email="bench@example.org", password=PASSWORD, city=city)
         db.engine.dispose()
     return url
-
-
-def _drop(url: str) -> None:
-    """The PostgreSQL database of the run is dropped (SQLite's goes with its folder)."""
-    import sqlalchemy as sa
-
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "postgresql":
-        admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _client(url: str, cookie: str, seconds: float, threads: int, results) -> None:
@@ -138,16 +125,7 @@ def main() -> None:
             "GUNICORN_MAX_REQUESTS": "0",  # the memory figure needs the same workers throughout
             "ACCESS_LOG": "",
         }
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "tests.bench.production_app:app"],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        server = Server(port=port, process=process, log=log, workers=2)
+        server = spawn("tests.bench.production_app:app", port, log, 2, env)
         try:
             server.wait_ready()
             session = requests.Session()
@@ -177,7 +155,7 @@ def main() -> None:
             database = url.split(":", 1)[0]
         finally:
             server.stop()
-            _drop(url)
+            drop_database(url)
 
     clients = f"{CLIENT_PROCESSES} client processes x {CLIENT_THREADS} threads"
     print(f"\ngunicorn, 2 workers, {database}, {clients}, {SECONDS:.0f} s per measurement")

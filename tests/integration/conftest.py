@@ -122,6 +122,21 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
 
+def spawn(target: str, port: int, log: Path, workers: int, env: dict[str, str]) -> Server:
+    """gunicorn with gunicorn.conf.py serving `target` (module:app) with `env`, in its own process
+    group, its output in `log`. Call wait_ready() before using it, stop() at the end."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), target],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Server(port=port, process=process, log=log, workers=workers)
+
+
 @pytest.fixture
 def start_server(tmp_path) -> Iterator:
     """start_server(database_url, workers=1, **env) -> a ready Server; all stopped at the end."""
@@ -147,16 +162,7 @@ def start_server(tmp_path) -> Iterator:
         if os.environ.get("TEST_CONTENT_ROOT"):
             environment["CONTENT_ROOT"] = os.environ["TEST_CONTENT_ROOT"]
         environment.update(env)
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "app:app"],
-                cwd=ROOT,
-                env=environment,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        server = Server(port=port, process=process, log=log, workers=workers)
+        server = spawn("app:app", port, log, workers, environment)
         servers.append(server)
         server.wait_ready()
         return server
@@ -191,7 +197,6 @@ def fresh_database(tmp_path_factory) -> Iterator:
     """fresh_database(purpose) -> the URL of a database of this run alone, migrated and loaded as
     `flask setup` does (without demo accounts). On PostgreSQL its name carries a token of the run
     (two people running the suite on one server never share it) and it is dropped at the end."""
-    import sqlalchemy as sa
 
     from tests.conftest import _make_database, build_app
     from training.extensions import db
@@ -208,12 +213,19 @@ def fresh_database(tmp_path_factory) -> Iterator:
 
     yield _make
     for url in made:
-        parsed = sa.engine.make_url(url)
-        if parsed.get_backend_name() == "postgresql":
-            admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-            admin.dispose()
+        drop_database(url)
+
+
+def drop_database(url: str) -> None:
+    """A PostgreSQL database made for a run is dropped (a SQLite one goes with its folder)."""
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def database_app(url: str):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from flask import current_app
 from sqlalchemy import bindparam, select
@@ -138,34 +138,26 @@ def _load_all() -> tuple[ModuleView, ...]:
 
 
 def _view(module: Module, quiz: Quiz | None, lessons) -> ModuleView:
-    return ModuleView(
-        id=module.id,
-        slug=module.slug,
-        position=module.position,
-        topic=module.topic,
-        title_en=module.title_en,
-        title_zh=module.title_zh,
-        summary_en=module.summary_en,
-        summary_zh=module.summary_zh,
+    return _copy(
+        ModuleView,
+        module,
         objectives={lang: tuple(items) for lang, items in (module.objectives or {}).items()},
         essentials=tuple(module.essentials or ()),
         scorecard_questions=tuple(module.scorecard_questions or ()),
         case_studies=tuple(module.case_studies or ()),
-        quiz=QuizView(quiz.id, quiz.pass_mark, quiz.max_attempts, quiz.pretest_questions) if quiz else None,
+        quiz=_copy(QuizView, quiz) if quiz else None,
         lessons=tuple(
-            LessonView(
-                id=lesson.id,
-                slug=lesson.slug,
-                minutes=lesson.minutes,
-                title_en=lesson.title_en,
-                title_zh=lesson.title_zh,
-                html_en=lesson.html_en,
-                html_zh=lesson.html_zh,
-                sources=tuple(dict(source) for source in lesson.sources or ()),
-            )
+            _copy(LessonView, lesson, sources=tuple(dict(source) for source in lesson.sources or ()))
             for lesson in lessons
         ),
     )
+
+
+def _copy(view, row, **converted):
+    """A frozen `view` of an ORM `row`: every field of the view read from the row by name, except
+    those given already `converted` (lists and dicts made immutable, nested copies)."""
+    plain = {f.name: getattr(row, f.name) for f in fields(view) if f.name not in converted}
+    return view(**plain, **converted)
 
 
 def done_lesson_ids(user: User | None, module: ModuleView) -> set[int]:
