@@ -87,3 +87,50 @@ def test_postgresql_pages_read_in_autocommit_and_forms_in_one_transaction(tmp_pa
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def _counting_pings(engine) -> list[int]:
+    pings: list[int] = []
+    ping = engine.dialect.do_ping
+
+    def counted(dbapi_connection):
+        pings.append(1)
+        return ping(dbapi_connection)
+
+    engine.dialect.do_ping = counted
+    return pings
+
+
+def _backend(engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(text("SELECT pg_backend_pid()"))
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only (TEST_DATABASE_URL)")
+def test_postgresql_replaces_a_connection_the_server_ended_without_a_round_trip(tmp_path_factory):
+    """A pooled connection ended by the server (a restart, a failover) is replaced at checkout,
+    before a query can fail on it; one used moments ago is not pinged, one idle for
+    `ping_after` seconds is (0: every checkout, as pool_pre_ping)."""
+    url = _make_database("checkout", tmp_path_factory)
+    engine = create_engine(url, pool_size=1, max_overflow=0)
+    configure_engine(engine, ping_after=3600)
+    pings = _counting_pings(engine)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        first = _backend(engine)
+        assert _backend(engine) == first and pings == []  # reused, no round trip
+        with admin.connect() as conn:
+            assert conn.scalar(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": first})
+        second = _backend(engine)  # no error: the ended connection was seen and replaced
+        assert second != first and pings == []
+
+        always = create_engine(url, pool_size=1, max_overflow=0)
+        configure_engine(always, ping_after=0)
+        pinged = _counting_pings(always)
+        for _ in range(3):
+            _backend(always)
+        assert len(pinged) == 2  # every checkout of a pooled connection (the first one is new)
+        always.dispose()
+    finally:
+        engine.dispose()
+        admin.dispose()

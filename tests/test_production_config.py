@@ -90,11 +90,12 @@ def test_the_access_log_is_json_without_personal_data(monkeypatch):
         assert secret not in line
 
 
-def test_postgresql_connections_are_checked_before_use():
+def test_postgresql_connections_fail_fast_and_are_recycled():
     config = {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/db", "SQLALCHEMY_ENGINE_OPTIONS": {}}
     finish_config(config)
     options = config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["pool_pre_ping"] is True and options["connect_args"]["connect_timeout"] == 5
+    assert options["pool_recycle"] == 1800 and options["connect_args"]["connect_timeout"] == 5
+    assert "pool_pre_ping" not in options  # checked by training/database.py, without a round trip
     sqlite = {"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db", "SQLALCHEMY_ENGINE_OPTIONS": {}}
     finish_config(sqlite)
     assert "connect_args" not in sqlite["SQLALCHEMY_ENGINE_OPTIONS"]
@@ -193,13 +194,16 @@ def test_forwarded_https_is_trusted_only_behind_a_configured_proxy(proxies, expe
     response.close()
 
 
-def test_the_curriculum_cache_and_autocommit_reads_follow_the_environment(monkeypatch):
+def test_the_curriculum_cache_autocommit_reads_and_pings_follow_the_environment(monkeypatch):
     from training.config import ProductionConfig
 
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     defaults = ProductionConfig.from_env()
     assert defaults["CONTENT_CACHE_SECONDS"] == 5 and defaults["DATABASE_AUTOCOMMIT_READS"] is True
+    assert defaults["DATABASE_PING_AFTER"] == 30
     monkeypatch.setenv("CONTENT_CACHE_SECONDS", "0")
     monkeypatch.setenv("DATABASE_AUTOCOMMIT_READS", "0")
+    monkeypatch.setenv("DATABASE_PING_AFTER", "0")
     changed = ProductionConfig.from_env()
     assert changed["CONTENT_CACHE_SECONDS"] == 0 and changed["DATABASE_AUTOCOMMIT_READS"] is False
+    assert changed["DATABASE_PING_AFTER"] == 0

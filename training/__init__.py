@@ -67,7 +67,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, float(app.config.get("DATABASE_PING_AFTER", 30)))
         _declare_reads_only_requests(app)
     init_curriculum_cache(app)
     migrate.init_app(app, db, directory=str(ROOT / "training" / "migrations"), render_as_batch=True)
@@ -83,14 +83,19 @@ def register_extensions(app: Flask) -> None:
 
     app.context_processor(vocabulary)
 
+    from sqlalchemy import bindparam, select
+
+    from training.models import User
+
+    # Built once (every page runs it): session.get builds its statement anew each time.
+    by_id = select(User).where(User.id == bindparam("id"))
+
     @login_manager.user_loader
     def load_user(token: str):
-        from training.models import User
-
         user_id, _, version = token.partition(":")
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.execute(by_id, {"id": int(user_id)}).scalar_one_or_none()
         if user is None or str(user.session_version) != version:
             return None  # the password changed: older sessions end
         return user

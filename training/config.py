@@ -32,6 +32,9 @@ class Config:
     # Seconds a worker keeps modules and lessons in memory before checking whether a sync
     # changed them (training/services/curriculum_cache.py); 0: no cache.
     CONTENT_CACHE_SECONDS = 5.0
+    # PostgreSQL: a pooled connection idle this many seconds is pinged before use; one used more
+    # recently is only looked at (training/database.py). 0: pinged every time.
+    DATABASE_PING_AFTER = 30.0
     CONTENT_ROOT = str(ROOT)
     LANGUAGES = ("en", "zh")
     BABEL_DEFAULT_LOCALE = "en"
@@ -106,8 +109,9 @@ class Config:
             values["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
         for key in ("LOGIN_THROTTLE", "DATABASE_AUTOCOMMIT_READS"):
             values[key] = _bool(key, values[key])
-        if os.environ.get("CONTENT_CACHE_SECONDS"):
-            values["CONTENT_CACHE_SECONDS"] = float(os.environ["CONTENT_CACHE_SECONDS"])
+        for key in ("CONTENT_CACHE_SECONDS", "DATABASE_PING_AFTER"):
+            if os.environ.get(key):
+                values[key] = float(os.environ[key])
         values["SESSION_COOKIE_SECURE"] = _bool("SESSION_COOKIE_SECURE", values["ENV_NAME"] == "production")
         values["REMEMBER_COOKIE_SECURE"] = values["SESSION_COOKIE_SECURE"]
         return values
@@ -149,8 +153,8 @@ def finish_config(config: dict) -> None:
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if url.startswith("postgresql"):
         # A connection the server dropped (restart, failover, idle timeout) is noticed at checkout
-        # and replaced, instead of failing the request that picked it up.
-        options.setdefault("pool_pre_ping", True)
+        # and replaced, instead of failing the request that picked it up: training/database.py
+        # (DATABASE_PING_AFTER), in place of pool_pre_ping's round trip at every checkout.
         options.setdefault("pool_recycle", 1800)
         connect_args = dict(options.get("connect_args") or {})
         # Fail fast while the database is down: the 503 page, not a worker timeout.

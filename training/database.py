@@ -3,9 +3,11 @@ transactions for writes; PostgreSQL checks pooled connections before use."""
 
 from __future__ import annotations
 
+import select
+import time
 from contextvars import ContextVar, Token
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
 # Whether a SQLite transaction takes the write lock when it begins (see `_on_begin`). The web
@@ -22,7 +24,9 @@ def restore(token: Token) -> None:
     _write_lock_up_front.reset(token)
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, ping_after: float = 30.0) -> None:
+    if engine.dialect.name == "postgresql":
+        _check_before_use(engine, ping_after)
     if engine.dialect.name != "sqlite":
         return
 
@@ -48,3 +52,49 @@ def configure_engine(engine: Engine) -> None:
         # writer in WAL mode, and two workers serve pages side by side.
         if _write_lock_up_front.get():
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# --- PostgreSQL: pooled connections checked before use -------------------------------------
+
+_RETURNED = "academy.returned_at"
+
+
+def _check_before_use(engine: Engine, ping_after: float) -> None:
+    """A connection the server ended (a restart, a failover, an idle timeout) is replaced when it
+    is taken from the pool, instead of failing the request that took it.
+
+    SQLAlchemy's pool_pre_ping does this with a round trip to the server at every checkout: a
+    third of a lesson page's database time. Here a connection is first looked at without one: a
+    server that ends a connection says so and closes it, so an idle connection with something to
+    read has been ended. A connection idle for `ping_after` seconds or more is pinged as well
+    (0: every time, as pool_pre_ping). Raising DisconnectionError makes the pool open a new one,
+    as the SQLAlchemy documentation describes for custom pessimistic checks."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, _proxy) -> None:
+        returned = record.info.get(_RETURNED)
+        if returned is None:
+            return  # opened for this checkout
+        if _ended_by_server(dbapi_connection):
+            raise exc.DisconnectionError("the server ended this connection")
+        if time.monotonic() - returned >= ping_after:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except engine.dialect.loaded_dbapi.Error as error:
+                raise exc.DisconnectionError("the connection did not answer a ping") from error
+
+
+def _ended_by_server(dbapi_connection) -> bool:
+    """True when an idle connection is closed or has something to read — which, with no query
+    running, can only be the server's goodbye (or the end of the stream)."""
+    if dbapi_connection.closed:
+        return True
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)

@@ -9,14 +9,16 @@ studies, which editors change in the browser and are never kept here). 0 turns t
 (the test suite, whose tests each roll their writes back).
 
 What is kept are frozen copies (`ModuleView`, `LessonView`), never ORM objects: those belong to
-one session and one thread.
+one session and one thread. Each lesson copy has a `memo`, where the web layer keeps what it
+draws from that copy alone (training/web/chrome.py `lesson_fragment`): it lives and goes with the
+copy, so a sync that replaces the copy replaces it too.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from flask import current_app
 from sqlalchemy import bindparam, select
@@ -38,6 +40,8 @@ class LessonView(TitledText):
     html_en: str
     html_zh: str
     sources: tuple[dict[str, str], ...]
+    # Not a field of the lesson: what has been drawn from this copy (see the module docstring).
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,7 @@ def _view(module: Module, quiz: Quiz | None, lessons) -> ModuleView:
 def _copy(view, row, **converted):
     """A frozen `view` of an ORM `row`: every field of the view read from the row by name, except
     those given already `converted` (lists and dicts made immutable, nested copies)."""
-    plain = {f.name: getattr(row, f.name) for f in fields(view) if f.name not in converted}
+    plain = {f.name: getattr(row, f.name) for f in fields(view) if f.init and f.name not in converted}
     return view(**plain, **converted)
 
 
@@ -164,8 +168,7 @@ def done_lesson_ids(user: User | None, module: ModuleView) -> set[int]:
     """Which of the module's lessons `user` has done: one small query (none when anonymous)."""
     if user is None or not user.is_authenticated or not module.lessons:
         return set()
-    ids = [lesson.id for lesson in module.lessons]
-    return set(db.session.scalars(_DONE, {"user_id": user.id, "ids": ids}))
+    return set(db.session.scalars(_DONE, {"user_id": user.id, "module_id": module.id}))
 
 
 # Built once: building a statement costs more than running one this small.
@@ -182,7 +185,13 @@ _LESSONS = (
     .order_by(Lesson.position, Lesson.id)
 )
 _ALL_LESSONS = select(Lesson).where(Lesson.active).order_by(Lesson.module_id, Lesson.position, Lesson.id)
-_DONE = select(LessonCompletion.lesson_id).where(
-    LessonCompletion.user_id == bindparam("user_id"),
-    LessonCompletion.lesson_id.in_(bindparam("ids", expanding=True)),
+# By module rather than by a list of lesson ids: an IN list is written out anew for each query.
+_DONE = (
+    select(LessonCompletion.lesson_id)
+    .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+    .where(
+        LessonCompletion.user_id == bindparam("user_id"),
+        Lesson.module_id == bindparam("module_id"),
+        Lesson.active,
+    )
 )

@@ -86,7 +86,6 @@ def lesson(slug: str, lesson_slug: str):
         following=following,
         done=lesson.id in curriculum_cache.done_lesson_ids(current_user, module),
         fallback=lesson.is_fallback(current_locale()),
-        form=FlaskForm(),
     )
 
 
