@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from tests import factories
+from tests.conftest import PASSWORD
 from training.models import Role
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -46,12 +47,19 @@ def test_every_session_gets_its_own_token_in_the_header(app, db_session):
     assert TOKEN.findall(_header(first)) == one  # the same session keeps its token
 
 
-def test_a_lesson_drawn_once_still_shows_each_visitor_their_own_state_language_and_text(
-    app, client, login, tmp_path, monkeypatch
+def _logged_in(app, user):
+    client = app.test_client()
+    assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_a_lesson_page_kept_in_memory_shows_each_visitor_their_own_state_language_and_token(
+    app, db_session, tmp_path, monkeypatch
 ):
-    """With the curriculum in memory (as in production) a lesson's article and pager are drawn
-    once per language and kept with the lesson's copy; what belongs to the visitor (done or not,
-    logged in or not, their token) is drawn for each request, and a sync shows its new text."""
+    """With the curriculum in memory (as in production) a lesson page is drawn once per variant
+    and kept with the lesson's copy; what belongs to the visitor (logged in or not, done or not,
+    role, language, their token and path, a flashed message) is never served to another, and a
+    sync shows its new text."""
     from tests.content.conftest import copy_content
     from training.content import load_curriculum
     from training.services import curriculum_cache
@@ -61,29 +69,43 @@ def test_a_lesson_drawn_once_still_shows_each_visitor_their_own_state_language_a
     monkeypatch.setitem(app.extensions, curriculum_cache.EXTENSION, cache)
     url = "/learn/climate-adaptation/01-urban-climate-risks"
 
-    anonymous = client.get(url).get_data(as_text=True)
+    def page(client, path=url) -> str:
+        html = client.get(path).get_data(as_text=True)
+        assert "__ACADEMY_" not in html
+        return html
+
+    anonymous = page(app.test_client())
     assert "to record your progress" in anonymous and "Mark as done" not in anonymous
     lesson = cache.module("climate-adaptation").lesson("01-urban-climate-risks")
-    assert {key[1] for key in lesson.memo} == {"en"}
+    assert len(lesson.memo) == 1
 
-    login(factories.user())
-    trainee = client.get(url).get_data(as_text=True)
-    article = trainee[trainee.index('<nav class="breadcrumb"') : trainee.index("</article>")]
-    assert article in anonymous  # the same article for everyone
-    assert "Mark as done and continue" in trainee and "to record your progress" not in trainee
-    form_token = re.search(r'class="lesson-actions">.*?name="csrf_token" value="([^"]+)"', trainee, re.S)
-    assert form_token and form_token.group(1) in TOKEN.findall(_header(client, url))
-    client.post(url + "/done", data={"csrf_token": form_token.group(1)})
-    assert "You have completed this lesson." in client.get(url).get_data(as_text=True)
+    first, second = _logged_in(app, factories.user()), _logged_in(app, factories.user(role=Role.TRAINER))
+    mine, theirs = page(first), page(second)
+    assert "Mark as done and continue" in mine and "to record your progress" not in mine
+    assert "Cohorts" in theirs and "Cohorts" not in mine  # the role's navigation
+    assert len(lesson.memo) == 3
+    for client, html in ((first, mine), (second, theirs)):
+        tokens = set(TOKEN.findall(html))
+        assert len(tokens) == 1 and tokens == set(TOKEN.findall(page(client)))  # their own, every time
+    assert set(TOKEN.findall(mine)) != set(TOKEN.findall(theirs))
+    assert 'name="next" value="/learn/climate-adaptation/01-urban-climate-risks?a=1&amp;b=2"' in page(
+        first, url + "?a=1&b=2"
+    )
 
-    client.post("/language", data={"lang": "zh", "next": url})
-    chinese = client.get(url).get_data(as_text=True)
-    assert lesson.title("zh") in chinese and "参考资料" in chinese and article not in chinese
-    assert {key[1] for key in lesson.memo} == {"en", "zh"}
+    first.post(url + "/done", data={"csrf_token": TOKEN.findall(mine)[0]})
+    flashed = page(first)  # the flash of the lesson before: drawn afresh, not kept
+    assert "Lesson marked as done." in flashed and "You have completed this lesson." in flashed
+    again = page(first)
+    assert "Lesson marked as done." not in again and "You have completed this lesson." in again
+    assert "Mark as done and continue" in page(second)  # the other visitor has not done it
+
+    first.post("/language", data={"lang": "zh", "next": url})
+    chinese = page(first)
+    assert lesson.title("zh") in chinese and "参考资料" in chinese and lesson.title("en") not in chinese
 
     copy_content(tmp_path)
     lesson_file = next((tmp_path / "modules/climate-adaptation").glob("01-*.zh.md"))
     lesson_file.write_text(lesson_file.read_text(encoding="utf-8") + "\n\n新增的一段。\n", encoding="utf-8")
     sync_curriculum(load_curriculum(tmp_path))
     cache._checked = float("-inf")  # the cache's window is over
-    assert "新增的一段。" in client.get(url).get_data(as_text=True)
+    assert "新增的一段。" in page(first)

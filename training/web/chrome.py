@@ -1,37 +1,51 @@
-"""The site header of every page, and the parts of a lesson page that are the same for everyone,
-drawn once and kept in memory.
+"""What pages draw once and keep in memory: the site header of every page, and whole lesson pages.
 
-It depends only on the language, on whether someone is logged in and their role, and on where
-the app is mounted; drawing it (a dozen links and translations) was a tenth of a lesson page's
-time. It is rendered from `templates/_header.html` with two slots, the CSRF token and the
+The header depends only on the language, on whether someone is logged in and their role, and on
+where the app is mounted; drawing it (a dozen links and translations) was a tenth of a lesson
+page's time. It is rendered from `templates/_header.html` with two slots, the CSRF token and the
 current path (the language switch comes back to it), which are filled in for each request.
-With template auto-reload (development) it is drawn every time, so template edits show at once.
 
-`fragment` does the same for a part of a page drawn from one frozen curriculum copy alone (a
-lesson's article and its pager, training/services/curriculum_cache.py): it is kept in that copy's
-memo per language and mount point, and goes when a sync replaces the copy. Such a template may
-use the copy, the language and the mount point — never the visitor, their progress or the
-request (those stay in the page around it).
+A lesson page is the same for every visitor who reads the lesson in the same language, with the
+same role and in the same state (logged in or not, lesson done or not): `kept_page` draws it
+once per such variant, keeps it in the memo of the lesson's frozen copy
+(training/services/curriculum_cache.py) — so a sync that replaces the copy replaces the pages
+too — and fills in the visitor's CSRF token and path for each request. A page with a flashed
+message to show is drawn afresh. A template drawn this way takes its form tokens from
+`csrf_value()`, never from `csrf_token()` or a form object.
+
+With template auto-reload (development) everything is drawn every time, so template edits show
+at once.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from training.i18n import current_locale
 
 EXTENSION = "academy.header_cache"
 CSRF_SLOT = "__ACADEMY_CSRF_SLOT__"
 NEXT_SLOT = "__ACADEMY_NEXT_SLOT__"
+# Set on `g` while a page is drawn to be kept: the slots stay in it.
+_DRAWING_TO_KEEP = "academy_drawing_to_keep"
+
+
+def _role() -> str:
+    user = current_user
+    return user.role if user and user.is_authenticated else ""
+
+
+def _here() -> str:
+    return request.full_path if request.query_string else request.path
 
 
 @pass_context
 def site_header(context) -> Markup:
-    user = current_user
-    role = user.role if user and user.is_authenticated else ""
-    key = (context.get("locale"), role, request.script_root)
+    key = (context.get("locale"), _role(), request.script_root)
     cache: dict = current_app.extensions[EXTENSION]
     header = cache.get(key)
     if header is None:
@@ -41,26 +55,36 @@ def site_header(context) -> Markup:
         header = header.__html__()
         if not current_app.jinja_env.auto_reload:
             cache[key] = header
-    here = request.full_path if request.query_string else request.path
+    if g.get(_DRAWING_TO_KEEP):
+        return header
     # Markup.replace escapes what it puts in: the path is the visitor's.
-    return header.replace(CSRF_SLOT, generate_csrf()).replace(NEXT_SLOT, here)
+    return header.replace(CSRF_SLOT, generate_csrf()).replace(NEXT_SLOT, _here())
 
 
-@pass_context
-def fragment(context, template_name: str, owner) -> Markup:
-    """`template_name` drawn with this page's context once per `owner` (a frozen copy with a
-    `memo`), language and mount point."""
-    key = (template_name, context.get("locale"), request.script_root)
-    html = owner.memo.get(key)
-    if html is None:
-        # Drawn by Jinja with autoescaping; __html__ hands it over as markup.
-        html = current_app.jinja_env.get_template(template_name).make_module(context.get_all()).__html__()
-        if not current_app.jinja_env.auto_reload:
-            owner.memo[key] = html
-    return html
+def csrf_value() -> str:
+    """The CSRF token for a form's hidden field: its slot while a page is drawn to be kept."""
+    return CSRF_SLOT if g.get(_DRAWING_TO_KEEP) else generate_csrf()
+
+
+def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
+    """`render_template(template_name, **context)`, drawn once per `owner` (a frozen copy with a
+    `memo`), `variant` (what else of the visitor the page shows), role, language, path and mount
+    point. The caller answers for `variant`: nothing of the visitor outside it may be drawn."""
+    if "_flashes" in session or current_app.jinja_env.auto_reload:
+        return render_template(template_name, **context)
+    key = (template_name, variant, _role(), current_locale(), request.script_root, request.path)
+    page = owner.memo.get(key)
+    if page is None:
+        setattr(g, _DRAWING_TO_KEEP, True)
+        try:
+            page = render_template(template_name, **context)
+        finally:
+            g.pop(_DRAWING_TO_KEEP, None)
+        owner.memo[key] = page
+    return page.replace(CSRF_SLOT, generate_csrf()).replace(NEXT_SLOT, str(escape(_here())))
 
 
 def init_chrome(app: Flask) -> None:
     app.extensions[EXTENSION] = {}
     app.jinja_env.globals["site_header"] = site_header
-    app.jinja_env.globals["fragment"] = fragment
+    app.jinja_env.globals["csrf_value"] = csrf_value

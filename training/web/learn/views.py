@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from training.i18n import current_locale
 from training.services import certificates, cohorts, curriculum_cache, learning, library, scorecard
 from training.services.recommendations import recommend
+from training.web.chrome import kept_page
 from training.web.learn import bp
 
 
@@ -77,14 +78,19 @@ def lesson(slug: str, lesson_slug: str):
         abort(404)
     lessons = list(module.lessons)
     previous, following = learning.neighbours(lessons, lesson)
-    return render_template(
+    done = lesson.id in curriculum_cache.done_lesson_ids(current_user, module)
+    # The page shows of the visitor only their role, language, and whether they are logged in
+    # and have done the lesson: drawn once per such variant (training/web/chrome.py).
+    return kept_page(
+        lesson,
+        (current_user.is_authenticated, done),
         "learn/lesson.html",
         module=module,
         lesson=lesson,
         lessons=lessons,
         previous=previous,
         following=following,
-        done=lesson.id in curriculum_cache.done_lesson_ids(current_user, module),
+        done=done,
         fallback=lesson.is_fallback(current_locale()),
     )
 
