@@ -9,9 +9,9 @@ studies, which editors change in the browser and are never kept here). 0 turns t
 (the test suite, whose tests each roll their writes back).
 
 What is kept are frozen copies (`ModuleView`, `LessonView`), never ORM objects: those belong to
-one session and one thread. Each lesson copy has a `memo`, where the web layer keeps what it
-draws from that copy alone (training/web/chrome.py `lesson_fragment`): it lives and goes with the
-copy, so a sync that replaces the copy replaces it too.
+one session and one thread. Each lesson copy has a `memo`, where the web layer keeps the pages it
+draws from that copy (training/web/chrome.py `kept_page`): they live and go with the copy, so a
+sync that replaces the copy replaces them too.
 """
 
 from __future__ import annotations
