@@ -12,6 +12,7 @@ import pytest
 import yaml
 from PIL import Image
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.test_journeys import CJK_TEXT, PASSWORD, ROOT, log_in, log_out, register, unique_email
 
@@ -67,7 +68,17 @@ def fill(form, values: dict[str, str]) -> None:
 
 
 def image_loaded(page: Page, selector: str) -> bool:
-    return page.locator(selector).first.evaluate("img => img.complete && img.naturalWidth > 0")
+    """Whether the image arrives and decodes within ten seconds (it may still be on its way when
+    the page is shown, and it is lazy-loaded: it is scrolled to first)."""
+    image = page.locator(selector).first
+    image.scroll_into_view_if_needed()
+    try:
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=10_000
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_editor_adds_a_case_study_a_second_editor_publishes_a_trainee_finds_it(
