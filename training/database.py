@@ -94,7 +94,11 @@ def _ended_by_server(dbapi_connection) -> bool:
     if dbapi_connection.closed:
         return True
     try:
-        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+        fd = dbapi_connection.fileno()
+        if not hasattr(select, "poll"):  # Windows: select() is limited to low descriptors
+            return bool(select.select([fd], [], [], 0)[0])
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))  # readable, hung up or in error: ended either way
     except (OSError, ValueError):
         return True
-    return bool(readable)
