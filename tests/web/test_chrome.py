@@ -58,7 +58,7 @@ def test_a_lesson_page_kept_in_memory_shows_each_visitor_their_own_state_languag
 ):
     """With the curriculum in memory (as in production) a lesson page is drawn once per variant
     and kept with the lesson's copy; what belongs to the visitor (logged in or not, done or not,
-    role, language, their token and path, a flashed message) is never served to another, and a
+    role, language, their token, path and flashed messages) is never served to another, and a
     sync shows its new text."""
     from tests.content.conftest import copy_content
     from training.content import load_curriculum
@@ -92,12 +92,19 @@ def test_a_lesson_page_kept_in_memory_shows_each_visitor_their_own_state_languag
         first, url + "?a=1&b=2"
     )
 
+    # A path that spells a slot is filled in as the visitor's path, never searched again.
+    spelled = first.get(url + "?next=__ACADEMY_FLASH_SLOT__").get_data(as_text=True)
+    assert 'value="/learn/climate-adaptation/01-urban-climate-risks?next=__ACADEMY_FLASH_SLOT__"' in spelled
+    assert 'class="flashes"' not in spelled
+
     first.post(url + "/done", data={"csrf_token": TOKEN.findall(mine)[0]})
-    flashed = page(first)  # the flash of the lesson before: drawn afresh, not kept
-    assert "Lesson marked as done." in flashed and "You have completed this lesson." in flashed
+    flashed = page(first)  # the flash, filled into the kept page of a done lesson
+    assert flashed.count("Lesson marked as done.") == 1 and "You have completed this lesson." in flashed
     again = page(first)
     assert "Lesson marked as done." not in again and "You have completed this lesson." in again
-    assert "Mark as done and continue" in page(second)  # the other visitor has not done it
+    assert "Lesson marked as done." not in page(second)  # the other visitor's flashes are theirs
+    assert "Mark as done and continue" in page(second)  # and so is the state of the lesson
+    assert len(lesson.memo) == 4  # anonymous, trainee not done and done, trainer
 
     first.post("/language", data={"lang": "zh", "next": url})
     chinese = page(first)

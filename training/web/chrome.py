@@ -9,9 +9,9 @@ A lesson page is the same for every visitor who reads the lesson in the same lan
 same role and in the same state (logged in or not, lesson done or not): `kept_page` draws it
 once per such variant, keeps it in the memo of the lesson's frozen copy
 (training/services/curriculum_cache.py) — so a sync that replaces the copy replaces the pages
-too — and fills in the visitor's CSRF token and path for each request. A page with a flashed
-message to show is drawn afresh. A template drawn this way takes its form tokens from
-`csrf_value()`, never from `csrf_token()` or a form object.
+too — and fills in the visitor's CSRF token, path and flashed messages for each request, in one
+pass (what is filled in is never searched for slots). A template drawn this way takes its form
+tokens from `csrf_value()`, never from `csrf_token()` or a form object.
 
 With template auto-reload (development) everything is drawn every time, so template edits show
 at once.
@@ -19,7 +19,9 @@ at once.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, render_template, request, session
+import re
+
+from flask import Flask, current_app, g, get_flashed_messages, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
@@ -30,6 +32,8 @@ from training.i18n import current_locale
 EXTENSION = "academy.header_cache"
 CSRF_SLOT = "__ACADEMY_CSRF_SLOT__"
 NEXT_SLOT = "__ACADEMY_NEXT_SLOT__"
+FLASH_SLOT = "__ACADEMY_FLASH_SLOT__"
+_SLOTS = re.compile("|".join((CSRF_SLOT, NEXT_SLOT, FLASH_SLOT)))
 # Set on `g` while a page is drawn to be kept: the slots stay in it.
 _DRAWING_TO_KEEP = "academy_drawing_to_keep"
 
@@ -66,11 +70,22 @@ def csrf_value() -> str:
     return CSRF_SLOT if g.get(_DRAWING_TO_KEEP) else generate_csrf()
 
 
+def flashes() -> Markup | str:
+    """The messages flashed for this visitor: their slot while a page is drawn to be kept."""
+    if g.get(_DRAWING_TO_KEEP):
+        return FLASH_SLOT
+    messages = get_flashed_messages(with_categories=True)
+    if not messages:
+        return ""
+    # Drawn by Jinja with autoescaping; __html__ hands it over as markup.
+    return current_app.jinja_env.get_template("_flashes.html").make_module({"messages": messages}).__html__()
+
+
 def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
     """`render_template(template_name, **context)`, drawn once per `owner` (a frozen copy with a
     `memo`), `variant` (what else of the visitor the page shows), role, language, path and mount
     point. The caller answers for `variant`: nothing of the visitor outside it may be drawn."""
-    if "_flashes" in session or current_app.jinja_env.auto_reload:
+    if current_app.jinja_env.auto_reload:
         return render_template(template_name, **context)
     key = (template_name, variant, _role(), current_locale(), request.script_root, request.path)
     page = owner.memo.get(key)
@@ -81,10 +96,12 @@ def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
         finally:
             g.pop(_DRAWING_TO_KEEP, None)
         owner.memo[key] = page
-    return page.replace(CSRF_SLOT, generate_csrf()).replace(NEXT_SLOT, str(escape(_here())))
+    filling = {CSRF_SLOT: generate_csrf(), NEXT_SLOT: str(escape(_here())), FLASH_SLOT: str(flashes())}
+    return _SLOTS.sub(lambda slot: filling[slot.group()], page)
 
 
 def init_chrome(app: Flask) -> None:
     app.extensions[EXTENSION] = {}
     app.jinja_env.globals["site_header"] = site_header
     app.jinja_env.globals["csrf_value"] = csrf_value
+    app.jinja_env.globals["flashes"] = flashes
