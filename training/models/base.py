@@ -41,11 +41,15 @@ class TitledText(Titled):
         return is_fallback(self.html_en, self.html_zh, locale)  # type: ignore[attr-defined]
 
 
-class ModuleText(Titled):
-    """`title`, `summary` and `objectives_in` of a module (the model or its frozen copy)."""
+class Summarised:
+    """`summary(locale)` for anything with `summary_en` and `summary_zh`."""
 
     def summary(self, locale: str) -> str:
         return pick(self.summary_en, self.summary_zh, locale)  # type: ignore[attr-defined]
+
+
+class ModuleText(Titled, Summarised):
+    """`title`, `summary` and `objectives_in` of a module (the model or its frozen copy)."""
 
     def objectives_in(self, locale: str) -> list[str]:
         other = "en" if locale == "zh" else "zh"

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from training.extensions import db
-from training.models.base import TitledText, pick, utcnow
+from training.models.base import Summarised, TitledText, pick, utcnow
 
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
@@ -29,7 +29,7 @@ def html_to_text(html: str) -> str:
     return html_lib.unescape(_TAG_RE.sub(" ", html or ""))
 
 
-class CaseStudy(TitledText, db.Model):
+class CaseStudy(TitledText, Summarised, db.Model):
     """A case study. The columns hold what trainees see: for a published case study with saved
     but unpublished changes (`pending`), the working copy is its latest revision."""
 
@@ -94,9 +94,6 @@ class CaseStudy(TitledText, db.Model):
 
     def title(self, locale: str) -> str:
         return pick(self.title_en, self.title_zh, locale) or self.slug
-
-    def summary(self, locale: str) -> str:
-        return pick(self.summary_en, self.summary_zh, locale)
 
     def city(self, locale: str) -> str:
         return pick(self.city_en, self.city_zh, locale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -192,7 +193,7 @@ def get_lesson(module: Module, slug: str) -> Lesson | None:
     )
 
 
-def neighbours(lessons: list[Lesson], lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+def neighbours(lessons: Sequence[Lesson], lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
     previous = lessons[index - 1] if index > 0 else None
     following = lessons[index + 1] if index + 1 < len(lessons) else None

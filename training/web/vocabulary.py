@@ -49,13 +49,16 @@ REGION_LABELS = {
 
 
 class Labels(Mapping):
-    """A vocabulary for one page: each label looked up in the page's catalog when shown."""
+    """A vocabulary for one page: each label looked up in the page's catalog when shown. The
+    catalog is fetched on the first label shown: most pages show none."""
 
-    def __init__(self, labels: dict[str, str], translations) -> None:
+    def __init__(self, labels: dict[str, str]) -> None:
         self._labels = labels
-        self._translations = translations
+        self._translations = None
 
     def __getitem__(self, key: str) -> str:
+        if self._translations is None:
+            self._translations = get_translations()
         return self._translations.ugettext(self._labels[key])
 
     def __iter__(self) -> Iterator[str]:
@@ -66,9 +69,8 @@ class Labels(Mapping):
 
 
 def vocabulary() -> dict:
-    translations = get_translations()
     return {
-        "topic_labels": Labels(TOPIC_LABELS, translations),
-        "hazard_labels": Labels(HAZARD_LABELS, translations),
-        "region_labels": Labels(REGION_LABELS, translations),
+        "topic_labels": Labels(TOPIC_LABELS),
+        "hazard_labels": Labels(HAZARD_LABELS),
+        "region_labels": Labels(REGION_LABELS),
     }

@@ -76,7 +76,7 @@ def lesson(slug: str, lesson_slug: str):
     lesson = module.lesson(lesson_slug) if module else None
     if lesson is None:
         abort(404)
-    lessons = list(module.lessons)
+    lessons = module.lessons
     previous, following = learning.neighbours(lessons, lesson)
     done = lesson.id in curriculum_cache.done_lesson_ids(current_user, module)
     # The page shows of the visitor only their role, language, and whether they are logged in
