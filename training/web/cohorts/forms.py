@@ -53,9 +53,9 @@ class JoinForm(FlaskForm):
     )
 
 
-class AddMemberForm(FlaskForm):
+class InviteForm(FlaskForm):
     email = EmailField(
-        _l("Email of a registered trainee"),
+        _l("Email of the person to invite"),
         validators=[DataRequired(_l("Enter an email address.")), Email(_l("Enter a valid email address."))],
     )
 
