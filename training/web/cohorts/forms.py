@@ -56,6 +56,7 @@ class JoinForm(FlaskForm):
 class InviteForm(FlaskForm):
     email = EmailField(
         _l("Email of the person to invite"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[DataRequired(_l("Enter an email address.")), Email(_l("Enter a valid email address."))],
     )
 
