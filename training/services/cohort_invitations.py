@@ -42,7 +42,7 @@ class InvitationRefused(Exception):
 @dataclass(frozen=True)
 class Issued:
     """A recorded invitation, with what the web layer needs to mail it: the token (for the link,
-    never stored) and the languages of the email, the first one first."""
+    never stored) and the languages of the email, the main one first."""
 
     invitation: CohortInvitation
     token: str
@@ -93,12 +93,13 @@ def invite(cohort: Cohort, email: str, actor: User, *, now: datetime | None = No
 
 
 def _mail_languages(address: str, actor: User) -> tuple[str, ...]:
-    """The invitee's language when their account says it; otherwise both, the trainer's first
-    (the person may not read the trainer's language)."""
+    """Both languages, the invitee's first when their account says it, else the trainer's.
+
+    Always both, so that mailing an address with an account costs the same work as mailing one
+    without: the time the trainer waits does not tell either."""
     user = accounts.get_user_by_email(address)
-    if user is not None and user.locale in ("en", "zh"):
-        return (user.locale,)
-    first = actor.locale if actor.locale in ("en", "zh") else "en"
+    first = user.locale if user is not None else actor.locale
+    first = first if first in ("en", "zh") else "en"
     return (first, "zh" if first == "en" else "en")
 
 
