@@ -18,7 +18,7 @@ GETS = [
     "/cohorts/{id}/export/items.csv",
 ]
 POSTS = [
-    "/cohorts/{id}/members",
+    "/cohorts/{id}/invitations",
     "/cohorts/{id}/members/{member}/remove",
     "/cohorts/{id}/joining",
     "/cohorts/{id}/sessions",
@@ -142,21 +142,60 @@ def test_invitation_link_sends_anonymous_users_to_log_in(client):
     assert "/auth/login?next=" in response.headers["Location"]
 
 
-def test_trainer_adds_removes_members_and_closes_joining(client, login):
+def test_trainer_invites_removes_members_and_closes_joining(client, login):
     trainer = factories.user(Role.TRAINER)
     cohort = factories.cohort(trainer)
     login(trainer)
     trainee = factories.user(name="Liu Yang")
-    client.post(f"/cohorts/{cohort.id}/members", data={"email": trainee.email})
-    assert cohorts.is_member(trainee, cohort)
-    unknown = client.post(
-        f"/cohorts/{cohort.id}/members", data={"email": "ghost@example.org"}, follow_redirects=True
-    )
-    assert "No account uses ghost@example.org" in unknown.get_data(as_text=True)
-    client.post(f"/cohorts/{cohort.id}/members/{trainee.id}/remove")
-    assert not cohorts.is_member(trainee, cohort)
+    page = client.post(
+        f"/cohorts/{cohort.id}/invitations", data={"email": trainee.email}, follow_redirects=True
+    ).get_data(as_text=True)
+    # An invitation, not a membership: the person joins when they accept it.
+    assert f"Invitation recorded for {trainee.email}" in page and not cohorts.is_member(trainee, cohort)
+    factories.member(cohort, name="Zhao Min")
+    (member,) = cohorts.list_members(cohort)
+    client.post(f"/cohorts/{cohort.id}/members/{member.id}/remove")
+    assert not cohorts.is_member(member, cohort)
     client.post(f"/cohorts/{cohort.id}/joining", data={"open": "0"})
     assert not cohort.joining_open
+
+
+def _register_from(client, page_url: str, email: str):
+    """Follow the "Create an account" link of `page_url` and register there, as a person would."""
+    import re
+
+    html = client.get(page_url).get_data(as_text=True)
+    main = html[html.index("<main") :]  # the page's own link, not the header's
+    href = re.search(r'href="(/auth/register[^"]*)"', main).group(1).replace("&amp;", "&")
+    city = factories.city("Chengdu")
+    return client.post(
+        href,
+        data={
+            "name": "Wang Fang",
+            "email": email,
+            "password": "a-long-password",
+            "confirm": "a-long-password",
+            "city": str(city.id),
+            "organisation": "Chengdu Water Authority",
+            "locale": "en",
+        },
+    )
+
+
+def test_join_link_survives_registration(client):
+    """Issue 16: someone without an account follows the join link, registers from the login page
+    it leads to, and is taken back to join the cohort."""
+    cohort = factories.cohort()
+    login_page = client.get(f"/cohorts/join/{cohort.join_code}").headers["Location"]
+    registered = _register_from(client, login_page, "new.official@example.org")
+    assert registered.status_code == 302
+    assert registered.headers["Location"].endswith(f"/cohorts/join?code={cohort.join_code}")
+    confirm = client.get(registered.headers["Location"])
+    assert f'value="{cohort.join_code}"' in confirm.get_data(as_text=True)
+    client.post("/cohorts/join", data={"code": cohort.join_code})
+    from training.services import accounts
+
+    assert cohorts.is_member(accounts.get_user_by_email("new.official@example.org"), cohort)
 
 
 def test_sessions_and_attendance(client, login):

@@ -11,6 +11,7 @@ from training.models.cohort import (
     CohortTrainer,
 )
 from training.models.content import ContentRevision, Lesson, Module, Question, Quiz
+from training.models.invitation import CohortInvitation
 from training.models.library import CaseStudy, GlossaryTerm
 from training.models.progress import LessonCompletion, QuizAttempt
 from training.models.scorecard import (
@@ -28,6 +29,7 @@ __all__ = [
     "Attendance",
     "Certificate",
     "Cohort",
+    "CohortInvitation",
     "CohortMember",
     "CohortModule",
     "CohortSession",

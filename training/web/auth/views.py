@@ -49,8 +49,10 @@ def _start_session(user, remember: bool = False) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    # Back to the page that sent here (an invitation, a join link) once registered.
+    target = safe_next(request.args.get("next"), "")
     if current_user.is_authenticated:
-        return redirect(url_for("learn.my_learning"))
+        return redirect(target or url_for("learn.my_learning"))
     form = RegisterForm()
     if request.method == "GET":
         form.locale.data = current_locale()
@@ -79,8 +81,8 @@ def register():
                 session["lang"] = user.locale
                 _start_session(user)
                 flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-                return redirect(url_for("learn.catalogue"))
-    return render_template("auth/register.html", form=form)
+                return redirect(target or url_for("learn.catalogue"))
+    return render_template("auth/register.html", form=form, next_url=target)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -98,7 +100,10 @@ def login():
         else:
             _start_session(user, remember=form.remember.data)
             return redirect(target)
-    return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
+    next_url = safe_next(request.args.get("next"), "")
+    return render_template("auth/login.html", form=form, error=error, next_url=next_url), (
+        401 if error else 200
+    )
 
 
 @bp.post("/logout")

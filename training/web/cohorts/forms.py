@@ -53,9 +53,10 @@ class JoinForm(FlaskForm):
     )
 
 
-class AddMemberForm(FlaskForm):
+class InviteForm(FlaskForm):
     email = EmailField(
-        _l("Email of a registered trainee"),
+        _l("Email of the person to invite"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[DataRequired(_l("Enter an email address.")), Email(_l("Enter a valid email address."))],
     )
 

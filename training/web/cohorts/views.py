@@ -8,14 +8,24 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
-from training.services import accounts, certificates, cities, cohorts, exports, learning, quizzes
+from training.models.base import utcnow
+from training.services import (
+    accounts,
+    certificates,
+    cities,
+    cohort_invitations,
+    cohorts,
+    exports,
+    learning,
+    quizzes,
+)
 from training.services import evaluation as evaluation_service
 from training.services import scorecard as sc
 from training.services.progress_matrix import build_cohort_matrix, sort_and_filter
 from training.services.recommendations import recommend
 from training.web.access import role_required
 from training.web.cohorts import bp
-from training.web.cohorts.forms import AddMemberForm, CohortForm, JoinForm, SessionForm
+from training.web.cohorts.forms import CohortForm, InviteForm, JoinForm, SessionForm
 
 STAFF = ("trainer", "admin")
 ROWS_PER_PAGE = 50  # the matrix is computed whole (fixed queries); pages keep the HTML light
@@ -121,32 +131,11 @@ def matrix(cohort_id: int):
         only=only,
         trainers=cohorts.list_trainers(cohort),
         invite_url=url_for("cohorts.join_link", code=cohort.join_code, _external=True),
-        add_form=AddMemberForm(),
+        invite_form=InviteForm(),
+        invitations=cohort_invitations.list_invitations(cohort),
+        now=utcnow(),
         form=FlaskForm(),
     )
-
-
-@bp.post("/<int:cohort_id>/members")
-@role_required(*STAFF)
-def add_member(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    form = AddMemberForm()
-    if form.validate_on_submit():
-        user = accounts.get_user_by_email(form.email.data)
-        if user is None:
-            flash(
-                _("No account uses %(email)s. Ask the trainee to register first.", email=form.email.data),
-                "error",
-            )
-        elif cohorts.add_member(cohort, user):
-            flash(_("%(name)s was added to the cohort.", name=user.name), "success")
-        else:
-            flash(_("%(name)s is already a member.", name=user.name), "info")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-    return redirect(url_for("cohorts.matrix", cohort_id=cohort.id) + "#members")
 
 
 @bp.post("/<int:cohort_id>/members/<int:user_id>/remove")

@@ -6,7 +6,15 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
-from training.services import certificates, cohorts, curriculum_cache, learning, library, scorecard
+from training.services import (
+    certificates,
+    cohort_invitations,
+    cohorts,
+    curriculum_cache,
+    learning,
+    library,
+    scorecard,
+)
 from training.services.recommendations import recommend
 from training.web.chrome import kept_page
 from training.web.learn import bp
@@ -47,6 +55,8 @@ def my_learning():
         advice=advice,
         assigned=set(assigned),
         memberships=cohorts.list_memberships(current_user),
+        invitations=cohort_invitations.list_for_user(current_user),
+        invitation_form=FlaskForm(),
         certificates=[
             certificates.describe_certificate(c, current_locale())
             for c in certificates.list_certificates(current_user)
