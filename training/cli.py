@@ -60,13 +60,17 @@ def content_sync():
 @click.argument("role", type=click.Choice(["trainee", "trainer", "editor", "admin"]))
 def users_set_role(email: str, role: str):
     """Give the user with EMAIL the ROLE."""
-    from training.services.accounts import get_user_by_email, set_role
+    from training.services.accounts import LastAdmin, get_user_by_email, set_role
 
     user = get_user_by_email(email)
     if user is None:
         click.echo(f"No user with the email {email}.", err=True)
         sys.exit(1)
-    set_role(user, role)
+    try:
+        set_role(user, role)
+    except LastAdmin:
+        click.echo(f"{email} is the only administrator: make another user admin first.", err=True)
+        sys.exit(1)
     click.echo(f"{user.email} is now {role}.")
 
 
