@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
@@ -111,16 +112,15 @@ def _create_account(form, city):
 def _send_account_mail(template: str, user) -> None:
     if not user.email:
         return
-    send_mail_after_response(
-        user.email,
-        _("Your account — Resilient Cities Academy"),
-        render_template(
+    with force_locale(user.locale or current_locale()):  # the recipient's language
+        subject = _("Your account — Resilient Cities Academy")
+        body = render_template(
             template,
             user=user,
             login_link=external_url("auth.login"),
             reset_link=external_url("auth.forgot_password"),
-        ),
-    )
+        )
+    send_mail_after_response(user.email, subject, body)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -193,9 +193,11 @@ def forgot_password():
         # The link starts with PUBLIC_URL, never with the Host this request names.
         link = external_url("auth.reset_password", token=token)
         minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-        body = render_template("email/reset_password.txt", user=subject, link=link, minutes=minutes)
+        with force_locale(subject.locale or current_locale()):  # the recipient's language
+            title = _("Reset your password — Resilient Cities Academy")
+            body = render_template("email/reset_password.txt", user=subject, link=link, minutes=minutes)
         if known:
-            send_mail_after_response(user.email, _("Reset your password — Resilient Cities Academy"), body)
+            send_mail_after_response(user.email, title, body)
         flash(
             _("If an account uses this email, we have sent it a link to choose a new password."),
             "info",
