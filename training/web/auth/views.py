@@ -78,7 +78,7 @@ def register():
                 session["lang"] = user.locale
                 _start_session(user)
                 flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-                return redirect(url_for("learn.catalogue"))
+                return remember_device(redirect(url_for("learn.catalogue")), user.email)
     return render_template("auth/register.html", form=form)
 
 
