@@ -33,17 +33,22 @@ translations: $(STAMP)
 	$(BIN)/pybabel -q compile -d training/translations
 
 ## run: set everything up (venv, database, content, demo accounts) and serve on http://127.0.0.1:5000
+## Sessions are signed with a random key made on the first run and kept in instance/secret_key
+## (unless SECRET_KEY is set); links in emails start with PUBLIC_URL (default http://127.0.0.1:$(PORT)).
 run: install
-	$(BIN)/flask setup
+	PORT=$(PORT) $(BIN)/flask setup
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	PORT=$(PORT) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## serve: the production configuration (ACADEMY_ENV=production): migrate, seed cities, sync the
 ## content (no demo accounts), then gunicorn with gunicorn.conf.py on $(HOST):$(SERVE_PORT).
-## Needs SECRET_KEY; set DATABASE_URL (PostgreSQL) and REDIS_URL for a real deployment (README).
+## Needs SECRET_KEY and PUBLIC_URL; set DATABASE_URL (PostgreSQL) and REDIS_URL for a real deployment (README).
 serve: install
 	@if [ -z "$$SECRET_KEY" ]; then \
 		echo "make serve needs SECRET_KEY, e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_hex(32))')" >&2; \
+		exit 1; fi
+	@if [ -z "$$PUBLIC_URL" ]; then \
+		echo "make serve needs PUBLIC_URL, the address users reach the site at, e.g. export PUBLIC_URL=https://academy.example.org" >&2; \
 		exit 1; fi
 	ACADEMY_ENV=production $(BIN)/flask setup --no-demo
 	ACADEMY_ENV=production GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(SERVE_PORT)}" \

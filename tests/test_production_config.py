@@ -121,6 +121,7 @@ def root_logger():
 def test_production_without_redis_logs_a_warning_and_uses_memory(monkeypatch, caplog, root_logger, capsys):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PUBLIC_URL", "https://academy.example.org")
     monkeypatch.delenv("REDIS_URL", raising=False)
     with caplog.at_level(logging.WARNING):
         app = create_app("production")

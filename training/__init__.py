@@ -7,24 +7,32 @@ from typing import Any
 
 from flask import Flask
 
-from training.config import DEV_SECRET_KEY, INSTANCE, ROOT, config_for, finish_config
+from training.config import (
+    INSTANCE,
+    ROOT,
+    config_for,
+    finish_config,
+    load_or_create_secret_key,
+    public_url_problem,
+)
 
 
 def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     """Build the app. `config` is a dict of overrides, or the name of a config class."""
+    overrides = config if isinstance(config, dict) else {}
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        instance_path=str(INSTANCE),
+        instance_path=str(overrides.get("INSTANCE_PATH") or INSTANCE),
     )
     name = config if isinstance(config, str) else os.environ.get("ACADEMY_ENV") or None
     app.config.update(config_for(name).from_env())
-    if isinstance(config, dict):
-        app.config.update(config)
+    app.config.update(overrides)
     finish_config(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
     _check_secret_key(app)
-    INSTANCE.mkdir(exist_ok=True)
+    _check_public_url(app)
 
     register_logging(app)
     register_extensions(app)
@@ -49,13 +57,28 @@ def register_security(app: Flask) -> None:
 
 
 def _check_secret_key(app: Flask) -> None:
+    """Production: SECRET_KEY from the environment, or no start. Development: without one, a
+    random key made on the first run and kept in instance/secret_key (never a key written in
+    the source, which anyone reading the repository could use to forge a session)."""
+    key = app.config.get("SECRET_KEY") or ""
     if app.config.get("ENV_NAME") == "production":
-        key = app.config.get("SECRET_KEY") or ""
-        if not key or key == DEV_SECRET_KEY or len(key) < 16:
+        if len(key) < 16:
             raise RuntimeError(
                 "SECRET_KEY must be set (at least 16 characters) in production. "
                 "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
             )
+    elif not key:
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+
+
+def _check_public_url(app: Flask) -> None:
+    """Links in emails and QR codes start with PUBLIC_URL: production does not start without it."""
+    problem = public_url_problem(app.config.get("PUBLIC_URL") or "")
+    if problem:
+        raise RuntimeError(
+            f"{problem}. Set PUBLIC_URL to the address users reach the site at, e.g. "
+            "PUBLIC_URL=https://academy.example.org (links in emails and QR codes start with it)."
+        )
 
 
 def register_extensions(app: Flask) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from training.config import ROOT
+from training.config import ROOT, SECRET_KEY_FILE
 
 content_cli = AppGroup("content", help="Check and sync the curriculum in modules/ and quizzes/.")
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -60,13 +61,17 @@ def content_sync():
 @click.argument("role", type=click.Choice(["trainee", "trainer", "editor", "admin"]))
 def users_set_role(email: str, role: str):
     """Give the user with EMAIL the ROLE."""
-    from training.services.accounts import get_user_by_email, set_role
+    from training.services.accounts import LastAdmin, get_user_by_email, set_role
 
     user = get_user_by_email(email)
     if user is None:
         click.echo(f"No user with the email {email}.", err=True)
         sys.exit(1)
-    set_role(user, role)
+    try:
+        set_role(user, role)
+    except LastAdmin:
+        click.echo(f"{email} is the only administrator: make another user admin first.", err=True)
+        sys.exit(1)
     click.echo(f"{user.email} is now {role}.")
 
 
@@ -86,6 +91,10 @@ def _setup(app: Flask, demo: bool = True) -> None:
     from training.services.content_sync import sync_curriculum
 
     upgrade(directory=str(ROOT / "training" / "migrations"))
+    key_file = Path(app.instance_path) / SECRET_KEY_FILE
+    generated = key_file.exists() and key_file.read_text(encoding="ascii").strip() == app.config["SECRET_KEY"]
+    if generated and app.config.get("ENV_NAME") != "production":
+        click.echo(f"Sessions are signed with the random key kept in {key_file} (made on the first run).")
     added = seed_cities()
     click.echo(f"Cities: {added} added.")
     report = sync_curriculum(_load())

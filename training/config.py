@@ -6,12 +6,13 @@ Every setting a deployment changes comes from an environment variable of the sam
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
-
-DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a key
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -23,7 +24,16 @@ def _bool(name: str, default: bool) -> bool:
 
 class Config:
     ENV_NAME = "development"
-    SECRET_KEY = DEV_SECRET_KEY
+    # Development: unset, a random key is made on the first run and kept in instance/secret_key
+    # (load_or_create_secret_key). Production: required, from the environment.
+    SECRET_KEY = ""
+    # The site's address as its users reach it: every link in an email or a QR code starts with
+    # it, never with the Host of a request. Required in production. Development: the address of
+    # `flask run` (PORT, default 5000).
+    PUBLIC_URL = ""
+    # Host names a request may name (comma-separated; ".example.org" takes its subdomains too);
+    # another Host gets 400. Production default: the host of PUBLIC_URL; elsewhere unchecked.
+    TRUSTED_HOSTS_LIST = ""
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'academy.sqlite3'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # PostgreSQL: pages (GET, HEAD) read in autocommit mode, without BEGIN and ROLLBACK around
@@ -72,11 +82,20 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_THROTTLE = True
-    # Failed logins counted per account (email) and per client address; a city office behind
-    # one NAT address has many officials, so the address limit is the generous one.
-    LOGIN_LIMIT_ACCOUNT = "10 per 15 minutes"
-    LOGIN_LIMIT_ADDRESS = "100 per 15 minutes"
-    RESET_REQUEST_LIMIT = "5 per hour"
+    # Failed logins slow further attempts, never lock (training/web/security.py): after the
+    # free failures, the next attempt must wait 2, 4, 8 … seconds (at most LOGIN_DELAY_MAX)
+    # after the last failure. Counted per account (email) and per client address; a city
+    # office behind one NAT address has many officials, so the address allows more. A browser
+    # that logged in to the account before (its known-device cookie) is not slowed by either.
+    LOGIN_FREE_FAILURES_ACCOUNT = 5
+    LOGIN_FREE_FAILURES_ADDRESS = 30
+    LOGIN_DELAY_MAX = 15 * 60
+    LOGIN_FAILURE_WINDOW = 24 * 60 * 60  # failures are forgotten this long after the first
+    KNOWN_DEVICE_DAYS = 365
+    RESET_REQUEST_LIMIT = "5 per hour"  # reset emails per account
+    RESET_ADDRESS_LIMIT = "100 per hour"  # reset requests per client address
+    # New accounts per client address; a workshop room behind one address registers together.
+    REGISTER_LIMIT = "20 per hour"
 
     @classmethod
     def from_env(cls) -> dict:
@@ -84,6 +103,7 @@ class Config:
         values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
         for key in (
             "SECRET_KEY",
+            "PUBLIC_URL",
             "MAIL_SERVER",
             "MAIL_USERNAME",
             "MAIL_PASSWORD",
@@ -94,9 +114,9 @@ class Config:
             "LOG_LEVEL",
             "REDIS_URL",
             "RATELIMIT_KEY_PREFIX",
-            "LOGIN_LIMIT_ACCOUNT",
-            "LOGIN_LIMIT_ADDRESS",
             "RESET_REQUEST_LIMIT",
+            "RESET_ADDRESS_LIMIT",
+            "REGISTER_LIMIT",
         ):
             if os.environ.get(key):
                 values[key] = os.environ[key]
@@ -105,6 +125,17 @@ class Config:
         if os.environ.get("MAIL_PORT"):
             values["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
         values["MAIL_USE_TLS"] = _bool("MAIL_USE_TLS", values["MAIL_USE_TLS"])
+        if os.environ.get("TRUSTED_HOSTS") is not None:
+            values["TRUSTED_HOSTS_LIST"] = os.environ["TRUSTED_HOSTS"]
+        for key in (
+            "LOGIN_FREE_FAILURES_ACCOUNT",
+            "LOGIN_FREE_FAILURES_ADDRESS",
+            "LOGIN_DELAY_MAX",
+            "LOGIN_FAILURE_WINDOW",
+            "KNOWN_DEVICE_DAYS",
+        ):
+            if os.environ.get(key):
+                values[key] = int(os.environ[key])
         if os.environ.get("TRUSTED_PROXIES"):
             values["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
         for key in ("LOGIN_THROTTLE", "DATABASE_AUTOCOMMIT_READS"):
@@ -127,6 +158,7 @@ class TestConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105
+    PUBLIC_URL = "http://localhost"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
@@ -166,8 +198,53 @@ def finish_config(config: dict) -> None:
         # Redis down: count in memory per process rather than refusing every login.
         config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
         config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    finish_public_url(config)
     if not config.get("LOG_FORMAT"):
         config["LOG_FORMAT"] = "json" if config.get("ENV_NAME") == "production" else "text"
+
+
+def finish_public_url(config: dict) -> None:
+    """PUBLIC_URL without a trailing slash (development: the address of `flask run`), and the
+    trusted hosts: TRUSTED_HOSTS, else in production the host of PUBLIC_URL."""
+    url = str(config.get("PUBLIC_URL") or "").strip().rstrip("/")
+    if not url and config.get("ENV_NAME") != "production":
+        url = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+    config["PUBLIC_URL"] = url
+    hosts = [h.strip() for h in str(config.get("TRUSTED_HOSTS_LIST") or "").split(",") if h.strip()]
+    if not hosts and config.get("ENV_NAME") == "production" and url:
+        hosts = [urlsplit(url).hostname or ""]
+    config["TRUSTED_HOST_NAMES"] = tuple(h for h in hosts if h)
+
+
+def public_url_problem(url: str) -> str | None:
+    """Why PUBLIC_URL cannot be used, or None."""
+    if not url:
+        return "PUBLIC_URL is not set"
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return f"PUBLIC_URL must be an http(s) address such as https://academy.example.org, not {url!r}"
+    if parts.query or parts.fragment:
+        return "PUBLIC_URL must not have a query or a fragment"
+    return None
+
+
+def load_or_create_secret_key(instance: Path) -> str:
+    """Development: the key kept in instance/secret_key, made (random, mode 0600) on first use.
+    Two processes starting together (the reloader) agree: the file appears whole or not at all."""
+    path = Path(instance) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(temporary, path)  # fails if another process was first: its key is kept
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 def config_for(name: str | None) -> type[Config]:

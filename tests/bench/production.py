@@ -149,6 +149,7 @@ def main() -> None:
             **os.environ,
             "ACADEMY_ENV": "production",
             "SECRET_KEY": SECRET_KEY,
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
             "DATABASE_URL": url,
             "SESSION_COOKIE_SECURE": "0",
             "GUNICORN_BIND": f"127.0.0.1:{port}",

@@ -153,6 +153,7 @@ def start_server(tmp_path) -> Iterator:
         environment.update(
             ACADEMY_ENV="production",
             SECRET_KEY=SECRET_KEY,
+            PUBLIC_URL=f"http://127.0.0.1:{port}",
             DATABASE_URL=database_url,
             GUNICORN_BIND=f"127.0.0.1:{port}",
             WEB_CONCURRENCY=str(workers),

@@ -16,7 +16,9 @@ def test_register_hashes_password_and_refuses_duplicate_email(db_session):
     assert user.password_hash != "a-long-password" and user.check_password("a-long-password")
     assert user.role == Role.TRAINEE
     with pytest.raises(accounts.EmailTaken):
-        accounts.register_user(name="Other", email="li.wei@example.org", password="x" * 12, city=city)
+        accounts.register_user(
+            name="Other", email="li.wei@example.org", password="tea-garden-lantern", city=city
+        )
 
 
 def test_authenticate_gives_the_same_answer_for_unknown_email_and_wrong_password(db_session):

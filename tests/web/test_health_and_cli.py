@@ -18,6 +18,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app("production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PUBLIC_URL", "https://academy.example.org")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert ProductionConfig.ENV_NAME == "production"

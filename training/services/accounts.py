@@ -10,7 +10,7 @@ from pathlib import Path
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from training.extensions import db
 from training.models import City, Role, User
@@ -31,6 +31,8 @@ DEMO_CITY = "Chengdu"
 RESET_SALT = "password-reset"
 # A constant-cost hash, checked when the email is unknown, so timing does not tell either.
 _DUMMY = User(password_hash="")
+# Stands for an unknown email where a page does the same work either way (a reset token).
+PLACEHOLDER = User(id=0, name="", email="", session_version=0)
 
 
 class EmailTaken(Exception):
@@ -47,6 +49,10 @@ class WeakPassword(ValueError):
 
 class UnknownRole(ValueError):
     pass
+
+
+class LastAdmin(Exception):
+    """The change would leave the site without an active administrator."""
 
 
 def normalise_email(email: str) -> str:
@@ -168,10 +174,13 @@ def register_user(
     locale: str = "en",
     role: Role = Role.TRAINEE,
 ) -> User:
-    """Create an account. Raises EmailTaken, or WeakPassword when the password breaks the policy."""
+    """Create an account. Raises WeakPassword when the password breaks the policy, else
+    EmailTaken when the email has an account. The password is hashed (the slow part) before the
+    email is looked up, so a taken email takes as long to refuse as a new one to accept."""
+    check_password_policy(password, email=email, name=name)
+    password_hash = generate_password_hash(password)
     if get_user_by_email(email) is not None:
         raise EmailTaken(email)
-    check_password_policy(password, email=email, name=name)
     user = User(
         name=name.strip(),
         email=normalise_email(email),
@@ -180,7 +189,7 @@ def register_user(
         locale=locale,
         role=role.value,
     )
-    user.set_password(password)
+    user.password_hash = password_hash
     db.session.add(user)
     try:
         db.session.commit()
@@ -212,13 +221,39 @@ def can_manage_users(actor: User) -> bool:
     return actor.is_authenticated and actor.role == Role.ADMIN
 
 
+def is_last_admin(user: User) -> bool:
+    """The only active administrator: they may not lose the role, nor their account."""
+    if user.role != Role.ADMIN or not user.active:
+        return False
+    others = db.session.scalar(
+        select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active, User.id != user.id)
+    )
+    return not others
+
+
 def set_role(user: User, role: str) -> User:
+    """Give `user` the role; raises UnknownRole, or LastAdmin when it would leave the site
+    without an administrator. A changed role ends the user's sessions: every device logs in
+    again and sees only what the new role allows."""
     try:
-        user.role = Role(role).value
+        new_role = Role(role).value
     except ValueError as exc:
         raise UnknownRole(role) from exc
+    if new_role == user.role:
+        return user
+    if new_role != Role.ADMIN and is_last_admin(user):
+        raise LastAdmin()
+    user.role = new_role
+    user.session_version = (user.session_version or 0) + 1
     db.session.commit()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session and "remember me" cookie of the user ends (the session version they carry
+    is no longer the account's): logout, "log out everywhere". Outstanding reset links too."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.commit()
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -9,26 +9,43 @@ Headers
     Browsers without CSP level 3 read `style-src 'self' 'unsafe-inline'`. HSTS is sent on HTTPS
     requests and always in production (a browser ignores it over plain HTTP).
 
+Trusted hosts
+    A request whose Host is not among TRUSTED_HOSTS (production default: the host of
+    PUBLIC_URL) gets 400 before anything else runs. /healthz is exempt: a load balancer's probe
+    often names the machine's address, and the health answer holds no link.
+
 Throttling
-    Failed logins are counted per account (the email) and per client address, with
-    Flask-Limiter; only failures count (HTTP 401), and once a limit is reached even the right
-    password gets the 429 page until the window passes. Password-reset requests are counted
-    per account and address too. Counters live in Redis when `REDIS_URL` is set, so every
-    worker and every machine shares them; the keys are keyed hashes, never an email or address.
+    Failed logins slow the next attempts; they never lock the account. Each failure is counted
+    per account (the email) and per client address; once an account has had
+    LOGIN_FREE_FAILURES_ACCOUNT failures (an address LOGIN_FREE_FAILURES_ADDRESS), the next
+    attempt must wait 2, 4, 8 … seconds after the last failure, at most LOGIN_DELAY_MAX, and an
+    attempt sooner gets 429 with Retry-After (its password is not even checked). A successful
+    login clears the account's counter (not the address's: an attacker could clear it with an
+    account of their own). A browser that logged in to an account before carries a signed
+    known-device cookie naming it: its attempts on that account are counted for that device
+    alone, so an attacker elsewhere slows only themself and the rightful user on their usual
+    device logs in at once. Password-reset requests (each sends an email) and registrations are
+    limited per account and per address with Flask-Limiter. Counters live in the limiter's
+    storage — Redis when `REDIS_URL` is set, so every worker and machine shares them — and
+    their keys are keyed hashes, never an email or an address.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import secrets
 import time
 
-from flask import Flask, abort, current_app, render_template, request
-from flask_babel import ngettext
+from flask import Flask, abort, current_app, g, render_template, request
+from flask_babel import gettext, ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import host_is_trusted
 
 from training.extensions import limiter
 from training.services.accounts import normalise_email
@@ -76,6 +93,8 @@ def init_security(app: Flask) -> None:
             "REDIS_URL is not set: login throttling counts in memory, separately in each worker "
             "process. Set REDIS_URL so that every worker and every machine shares the counters."
         )
+    # First of all: nothing runs for a request that names another site.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
     app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
     app.register_error_handler(429, too_many_requests)
@@ -120,6 +139,15 @@ def set_security_headers(response):
     return response
 
 
+# --- trusted hosts ----------------------------------------------------------------------------
+
+
+def refuse_untrusted_host() -> None:
+    names = current_app.config.get("TRUSTED_HOST_NAMES")
+    if names and request.path != "/healthz" and not host_is_trusted(request.host, names):
+        abort(400)
+
+
 # --- throttling ----------------------------------------------------------------------------
 
 
@@ -133,17 +161,17 @@ def address_key() -> str:
     return _digest("address", get_remote_address() or "-")
 
 
+def _account_of(email: str) -> str:
+    return _digest("account", normalise_email(email or "")[:254])
+
+
 def account_key() -> str:
     email = normalise_email(request.form.get("email", ""))[:254]
-    return _digest("account", email) if email else address_key()
+    return _account_of(email) if email else address_key()
 
 
 def _throttle_off() -> bool:
     return not current_app.config.get("LOGIN_THROTTLE", True)
-
-
-def _failed_login(response) -> bool:
-    return response.status_code == 401
 
 
 def _limit(setting: str, key_func, scope: str, **options):
@@ -158,16 +186,163 @@ def _limit(setting: str, key_func, scope: str, **options):
     )
 
 
-def throttle_login(view):
-    """Count failed logins per account and per address."""
-    view = _limit("LOGIN_LIMIT_ACCOUNT", account_key, "login-account", deduct_when=_failed_login)(view)
-    return _limit("LOGIN_LIMIT_ADDRESS", address_key, "login-address", deduct_when=_failed_login)(view)
-
-
 def throttle_password_reset(view):
     """Count requests for a reset email per account and per address (each sends an email)."""
     view = _limit("RESET_REQUEST_LIMIT", account_key, "reset-account")(view)
-    return _limit("LOGIN_LIMIT_ADDRESS", address_key, "reset-address")(view)
+    return _limit("RESET_ADDRESS_LIMIT", address_key, "reset-address")(view)
+
+
+def _registration_counted(_response) -> bool:
+    return bool(g.get("registration_attempted"))
+
+
+def throttle_registration(view):
+    """Count registrations per address: an account created, or one refused because the email
+    is taken (else the form would tell any number of addresses apart). A form sent back with
+    a typo costs nothing. The view sets g.registration_attempted."""
+    return _limit("REGISTER_LIMIT", address_key, "register", deduct_when=_registration_counted)(view)
+
+
+def _now() -> float:
+    return time.time()
+
+
+class LoginThrottle:
+    """The growing delay after failed logins (see the module's docstring), for one attempt:
+    LoginThrottle(email).wait() before checking the password, then failed() or succeeded()."""
+
+    def __init__(self, email: str):
+        config = current_app.config
+        self.config = config
+        self.account = _account_of(email)
+        self.device = known_device_nonce(self.account)
+        prefix = f"{config.get('RATELIMIT_KEY_PREFIX') or 'academy'}/login/"
+        free_account = int(config["LOGIN_FREE_FAILURES_ACCOUNT"])
+        self.account_counter = prefix + self.account
+        if self.device:
+            # This browser logged in to this account before: its failures are its own.
+            self.device_counter = prefix + _digest("device", self.device + self.account)
+            self.counted = [(self.device_counter, free_account)]
+        else:
+            self.device_counter = ""
+            self.counted = [
+                (self.account_counter, free_account),
+                (prefix + address_key(), int(config["LOGIN_FREE_FAILURES_ADDRESS"])),
+            ]
+        self.off = _throttle_off()
+
+    def wait(self) -> int:
+        """Seconds to wait before this attempt may be checked; 0: go ahead."""
+        if self.off:
+            return 0
+        now = _now()
+        try:
+            until = max(int(limiter.storage.get(key + "/until")) for key, _free in self.counted)
+        except Exception:  # noqa: BLE001 - Redis down: let people log in rather than refuse all
+            current_app.logger.warning("login throttling skipped: its storage does not answer")
+            return 0
+        return max(0, math.ceil(until - now))
+
+    def failed(self) -> None:
+        if self.off:
+            return
+        window = int(self.config["LOGIN_FAILURE_WINDOW"])
+        storage = limiter.storage
+        try:
+            for key, free in self.counted:
+                failures = storage.incr(key, window)
+                if failures >= free:
+                    delay = min(2 ** min(failures - free + 1, 30), int(self.config["LOGIN_DELAY_MAX"]))
+                    storage.clear(key + "/until")
+                    storage.incr(key + "/until", delay + 1, amount=int(_now()) + delay)
+        except Exception:  # noqa: BLE001 - Redis down: the login still answers
+            current_app.logger.warning("login failure not counted: throttling storage does not answer")
+
+    def succeeded(self) -> None:
+        """The account's (and this device's) counter starts again; the address's does not."""
+        if self.off:
+            return
+        try:
+            for key in filter(None, (self.account_counter, self.device_counter)):
+                limiter.storage.clear(key)
+                limiter.storage.clear(key + "/until")
+        except Exception:  # noqa: BLE001
+            current_app.logger.warning("login counter not cleared: throttling storage does not answer")
+
+
+# --- the known-device cookie ---------------------------------------------------------------
+
+DEVICE_COOKIE = "academy_device"
+DEVICE_SALT = "known-device"
+DEVICE_ACCOUNTS = 5  # a shared office computer knows a few accounts; the oldest drops out
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=DEVICE_SALT)
+
+
+def _read_device() -> dict:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return {}
+    max_age = int(current_app.config["KNOWN_DEVICE_DAYS"]) * 86400
+    try:
+        data = _device_serializer().loads(raw, max_age=max_age)
+    except BadSignature:  # SignatureExpired included
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("n"), str):
+        return {}
+    if not isinstance(data.get("a"), list):
+        return {}
+    return data
+
+
+def known_device_nonce(account: str) -> str:
+    """This browser's nonce when it logged in to `account` before; "" otherwise."""
+    data = _read_device()
+    return data["n"] if account in data.get("a", []) else ""
+
+
+def remember_device(response, email: str):
+    """After a successful login: the browser knows this account from now on."""
+    data = _read_device() or {"n": secrets.token_urlsafe(16), "a": []}
+    account = _account_of(email)
+    accounts_known = [a for a in data["a"] if a != account][-(DEVICE_ACCOUNTS - 1) :] + [account]
+    config = current_app.config
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps({"n": data["n"], "a": accounts_known}),
+        max_age=int(config["KNOWN_DEVICE_DAYS"]) * 86400,
+        secure=bool(config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+# --- 429 pages -----------------------------------------------------------------------------
+
+
+def login_wait_message(seconds: int) -> str:
+    if seconds < 120:
+        return ngettext(
+            "Too many failed attempts to log in to this account or from this network. For your "
+            "safety, wait %(num)d second before trying again, or reset your password. On a "
+            "device you have logged in from before, you can log in at once.",
+            "Too many failed attempts to log in to this account or from this network. For your "
+            "safety, wait %(num)d seconds before trying again, or reset your password. On a "
+            "device you have logged in from before, you can log in at once.",
+            seconds,
+        )
+    return ngettext(
+        "Too many failed attempts to log in to this account or from this network. For your "
+        "safety, wait %(num)d minute before trying again, or reset your password. On a device "
+        "you have logged in from before, you can log in at once.",
+        "Too many failed attempts to log in to this account or from this network. For your "
+        "safety, wait %(num)d minutes before trying again, or reset your password. On a device "
+        "you have logged in from before, you can log in at once.",
+        (seconds + 59) // 60,
+    )
 
 
 def _retry_after() -> int:
@@ -181,21 +356,12 @@ def _retry_after() -> int:
 
 
 def too_many_requests(error: TooManyRequests):
-    from training.web.auth.forms import ForgotPasswordForm, LoginForm
+    from training.web.auth.forms import ForgotPasswordForm
     from training.web.errors import render_error
 
     seconds = _retry_after()
     minutes = (seconds + 59) // 60
-    if request.endpoint == "auth.login":
-        message = ngettext(
-            "Too many failed attempts to log in. For your safety, logging in to this account or from "
-            "this network is paused for %(num)d minute. Try again then, or reset your password.",
-            "Too many failed attempts to log in. For your safety, logging in to this account or from "
-            "this network is paused for %(num)d minutes. Try again then, or reset your password.",
-            minutes,
-        )
-        body = render_template("auth/login.html", form=LoginForm(), error=message)
-    elif request.endpoint == "auth.forgot_password":
+    if request.endpoint == "auth.forgot_password":
         message = ngettext(
             "Too many password reset requests. Please wait %(num)d minute and check your mailbox, "
             "including the spam folder.",
@@ -204,6 +370,16 @@ def too_many_requests(error: TooManyRequests):
             minutes,
         )
         body = render_template("auth/forgot.html", form=ForgotPasswordForm(), throttled=message)
+    elif request.endpoint == "auth.register":
+        message = ngettext(
+            "Too many accounts were opened from this network. Please wait %(num)d minute and try "
+            "again; if your whole group is registering together, ask your trainer for help.",
+            "Too many accounts were opened from this network. Please wait %(num)d minutes and try "
+            "again; if your whole group is registering together, ask your trainer for help.",
+            minutes,
+        )
+        title = gettext("Too many requests")
+        body = render_template("errors/error.html", code=429, title=title, message=message)
     else:
         return render_error(429, "too_many"), 429, {"Retry-After": str(seconds)}
     return body, 429, {"Retry-After": str(seconds)}

@@ -25,7 +25,20 @@ def users():
         user = accounts.get_user(int(form.user_id.data))
         if user is None:
             abort(404)
-        accounts.set_role(user, form.role.data)
+        try:
+            accounts.set_role(user, form.role.data)
+        except accounts.LastAdmin:
+            flash(
+                _(
+                    "%(email)s is the only administrator: make someone else an administrator "
+                    "before changing this role.",
+                    email=user.email,
+                ),
+                "error",
+            )
+            return redirect(url_for("admin.users", q=request.args.get("q", "")))
+        except accounts.UnknownRole:
+            abort(400)
         flash(_("%(email)s is now %(role)s.", email=user.email, role=ROLE_LABELS[form.role.data]), "success")
         return redirect(url_for("admin.users", q=request.args.get("q", "")))
     search = request.args.get("q", "")

@@ -9,6 +9,7 @@ from flask import redirect, render_template, url_for
 
 from training.services import certificates
 from training.web.certificates import bp
+from training.web.public_links import external_url
 
 
 @bp.get("/<code>")
@@ -19,7 +20,7 @@ def verify(code: str):
     formatted = certificates.format_code(certificate.code)
     if code != formatted:
         return redirect(url_for("certificates.verify", code=formatted), code=301)
-    url = url_for("certificates.verify", code=formatted, _external=True)
+    url = external_url("certificates.verify", code=formatted)  # PUBLIC_URL, never the Host
     return render_template(
         "certificates/certificate.html",
         en=certificates.describe_certificate(certificate, "en"),

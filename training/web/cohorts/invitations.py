@@ -20,6 +20,7 @@ from training.services import cohorts
 from training.web.access import role_required
 from training.web.cohorts import bp
 from training.web.cohorts.forms import InviteForm
+from training.web.public_links import external_url
 
 STAFF = ("trainer", "admin")
 ANSWERS = ("accept", "decline")
@@ -51,7 +52,7 @@ def _send(issued: invitations.Issued, actor) -> None:
     """The invitation email, in the invitee's language (or both when we do not know it)."""
     invitation = issued.invitation
     cohort = invitation.cohort
-    link = url_for("cohorts.invitation", token=issued.token, _external=True)
+    link = external_url("cohorts.invitation", token=issued.token)
     trainers = cohorts.list_trainers(cohort)
     subject, parts = "", []
     for language in issued.languages:

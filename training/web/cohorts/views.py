@@ -26,6 +26,7 @@ from training.services.recommendations import recommend
 from training.web.access import role_required
 from training.web.cohorts import bp
 from training.web.cohorts.forms import CohortForm, InviteForm, JoinForm, SessionForm
+from training.web.public_links import external_url
 
 STAFF = ("trainer", "admin")
 ROWS_PER_PAGE = 50  # the matrix is computed whole (fixed queries); pages keep the HTML light
@@ -130,7 +131,7 @@ def matrix(cohort_id: int):
         sort=sort,
         only=only,
         trainers=cohorts.list_trainers(cohort),
-        invite_url=url_for("cohorts.join_link", code=cohort.join_code, _external=True),
+        invite_url=external_url("cohorts.join_link", code=cohort.join_code),
         invite_form=InviteForm(),
         invitations=cohort_invitations.list_invitations(cohort),
         now=utcnow(),
