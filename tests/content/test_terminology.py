@@ -71,6 +71,8 @@ LABEL_PATTERNS = [
     (re.compile(r"要素(\d+)（([^）\n]+)）"), ESSENTIALS_ZH),
     (re.compile(r"要素(\d+)“([^”\n]+)”"), ESSENTIALS_ZH),
     (re.compile(r"^#+ 要素(\d+)：(.+?)\s*$"), ESSENTIALS_ZH),
+    (re.compile(r"(?P<label>[^\"\n]{3,90})\" \(Essential (?P<n>\d+)\)"), ESSENTIALS_EN),
+    (re.compile(r"“(?P<label>[^”\n]+)”（要素(?P<n>\d+)）"), ESSENTIALS_ZH),
 ]
 
 
@@ -89,7 +91,10 @@ def wrong_essential_labels(root: Path) -> list[str]:
     for path, number, line in lines(root):
         for pattern, names in LABEL_PATTERNS:
             for match in pattern.finditer(line):
-                number_, label = int(match.group(1)), match.group(2).strip()
+                if "n" in pattern.groupindex:  # "name" (Essential N): the name comes first
+                    number_, label = int(match.group("n")), match.group("label").split('"')[-1].strip()
+                else:
+                    number_, label = int(match.group(1)), match.group(2).strip()
                 if re.match(r"P?\d", label):  # "要素2（P2.5）": a question id, not a name
                     continue
                 if number_ in names and label != names[number_]:
@@ -134,6 +139,9 @@ def test_the_check_names_file_and_line_of_a_variant(tmp_path):
         ("- **要素5（自然缓冲）：**把", True),
         (f"- **要素5（{ESSENTIALS_ZH[5]}）：**把", False),
         ("## 要素2：摸清风险底数", True),
+        ("从“建立抗灾韧性的组织体系”（要素1）到“加快恢复、重建得更好”（要素10）", True),
+        ('from "Organise for Disaster Resilience" (Essential 1) to "Expedite Recovery" (Essential 10)', True),
+        (f'from "{ESSENTIALS_EN[1]}" (Essential 1)', False),
     ],
 )
 def test_an_unofficial_essential_label_is_found(tmp_path, text, wrong):
