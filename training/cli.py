@@ -33,9 +33,27 @@ def _load():
 
 
 @content_cli.command("check")
-def content_check():
-    """Validate every module, quiz and the scorecard; print every problem with file and field."""
+@click.option(
+    "--hosts/--no-hosts", default=True, help="List each file's source hosts (primary ones starred)."
+)
+def content_check(hosts: bool):
+    """Validate every module, quiz and the scorecard; print every problem with file and field,
+    then each file's source hosts: * primary, (mirror) a marked or known mirror copy."""
+    from training.content.sources import sourced_items
+
     curriculum = _load()
+    if hosts:
+        items = sourced_items(curriculum)
+        click.echo("Source hosts (* primary, (mirror) copy on another site):")
+        for item in items:
+            labels = [
+                f"*{host}" if kind == "primary" else f"{host} (mirror)" if kind == "mirror" else host
+                for host, kind in item.hosts()
+            ]
+            flag = "" if item.has_primary else "  [no primary source]"
+            click.echo(f"  {item.path}: {', '.join(labels) or '(none)'}{flag}")
+        missing = [i for i in items if i.kind == "lesson" and not i.has_primary]
+        click.echo(f"{len(missing)} lesson(s) without a primary source.")
     lessons = sum(len(m.lessons) for m in curriculum.modules)
     questions = sum(len(q.questions) for q in curriculum.quizzes)
     scorecard = sum(len(e.questions) for e in curriculum.essentials)

@@ -14,6 +14,7 @@ from training.content.parsing import (
     bilingual,
     digest,
     essentials_field,
+    mirror_fields,
     read_markdown,
     read_yaml,
     rel_path,
@@ -63,13 +64,17 @@ def _case_sources(value, err: Collector) -> tuple[dict[str, str], ...]:
             err.add(f"{field}.url", "must be an http(s) link")
         if accessed is not None and not isinstance(accessed, (date, str)):
             err.add(f"{field}.accessed", "must be a date such as 2026-11-01")
-        result.append(
-            {
-                "title": str(title or "").strip(),
-                "url": str(url or "").strip(),
-                "accessed": str(accessed or ""),
-            }
-        )
+        entry = {
+            "title": str(title or "").strip(),
+            "url": str(url or "").strip(),
+            "accessed": str(accessed or ""),
+        }
+        mirror, note = mirror_fields(item, field, err)
+        if mirror:
+            entry["mirror"] = True
+        if note:
+            entry["note"] = note
+        result.append(entry)
     return tuple(result)
 
 
@@ -151,6 +156,16 @@ def _load_case_study(slug, by_lang, root, errors) -> CaseStudyDef | None:
     )
 
 
+def _glossary_source(source: dict, field: str, err: Collector) -> dict:
+    entry = {"title": str(source.get("title", "")), "url": str(source["url"])}
+    mirror, note = mirror_fields(source, field, err)
+    if mirror:
+        entry["mirror"] = True
+    if note:
+        entry["note"] = note
+    return entry
+
+
 def load_glossary(path: Path, root: Path, errors: list[ContentError]) -> list[GlossaryTermDef]:
     if not path.exists():
         return []
@@ -190,7 +205,7 @@ def load_glossary(path: Path, root: Path, errors: list[ContentError]) -> list[Gl
                 id=term_id,
                 term=bilingual(item.get("term"), f"{field}.term", err),
                 definition=bilingual(item.get("definition"), f"{field}.definition", err),
-                source={"title": str(source.get("title", "")), "url": str(source["url"])} if source else None,
+                source=_glossary_source(source, f"{field}.source", err) if source else None,
                 see_also=tuple(str(s) for s in see_also),
                 position=i,
             )

@@ -71,9 +71,22 @@ def sources_field(value: Any, field: str, err: Collector, required: bool) -> tup
             err.add(f"{field}[{i}].title", "is missing")
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             err.add(f"{field}[{i}].url", "must be an http(s) link")
+        mirror, note = mirror_fields(item, f"{field}[{i}]", err)
         if isinstance(title, str) and isinstance(url, str):
-            result.append(Source(title.strip(), url.strip()))
+            result.append(Source(title.strip(), url.strip(), mirror, note))
     return tuple(result)
+
+
+def mirror_fields(item: dict, field: str, err: Collector) -> tuple[bool, str]:
+    """The optional `mirror: true` and `note: …` of a source entry (see training/content/sources.py)."""
+    mirror, note = item.get("mirror", False), item.get("note", "")
+    if not isinstance(mirror, bool):
+        err.add(f"{field}.mirror", "must be true or false")
+        mirror = False
+    if not isinstance(note, str):
+        err.add(f"{field}.note", "must be text")
+        note = ""
+    return mirror, note.strip()
 
 
 def essentials_field(value: Any, field: str, err: Collector) -> tuple[int, ...]:

@@ -13,6 +13,8 @@ LANGUAGES = ("en", "zh")
 class Source:
     title: str
     url: str
+    mirror: bool = False  # a copy on another site, cited because no primary copy is known
+    note: str = ""
 
 
 @dataclass(frozen=True)

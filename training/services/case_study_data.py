@@ -73,7 +73,9 @@ def _essentials(values) -> list[int]:
 def clean_sources(values) -> list[dict[str, str]]:
     sources = []
     for item in values or []:
-        source = {key: _text((item or {}).get(key)) for key in ("title", "url", "accessed")}
+        source: dict = {key: _text((item or {}).get(key)) for key in ("title", "url", "accessed")}
+        if (item or {}).get("mirror") is True:  # a copy on a mirror site (training/content/sources.py)
+            source["mirror"] = True
         if any(source.values()):
             sources.append(source)
     return sources

@@ -32,6 +32,14 @@ class SyncReport:
         return [f"{key}: {n}" for key, n in sorted(self.counts.items())]
 
 
+def _source(source) -> dict:
+    """A source as the lesson and module pages show it; a copy on a mirror site says so."""
+    entry = {"title": source.title, "url": source.url}
+    if source.mirror:
+        entry["mirror"] = True
+    return entry
+
+
 def _assign(obj, values: dict, report: SyncReport, what: str, is_new: bool) -> None:
     dirty = False
     for key, value in values.items():
@@ -128,7 +136,7 @@ def _sync_modules(curriculum: Curriculum, report: SyncReport) -> dict[str, Modul
                 "summary_en": m.summary.get("en", ""),
                 "summary_zh": m.summary.get("zh", ""),
                 "objectives": m.objectives,
-                "sources": [{"title": s.title, "url": s.url} for s in m.sources],
+                "sources": [_source(s) for s in m.sources],
                 "case_studies": list(m.case_studies),
                 "version": m.version,
                 "active": True,
@@ -155,7 +163,7 @@ def _sync_modules(curriculum: Curriculum, report: SyncReport) -> dict[str, Modul
                     "title_zh": lesson.title.get("zh", ""),
                     "html_en": lesson.html.get("en", ""),
                     "html_zh": lesson.html.get("zh", ""),
-                    "sources": [{"title": s.title, "url": s.url} for s in lesson.sources],
+                    "sources": [_source(s) for s in lesson.sources],
                     "version": lesson.version,
                     "active": True,
                 },
