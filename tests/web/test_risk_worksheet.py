@@ -61,8 +61,12 @@ def test_the_worksheet_downloads_and_opens_with_both_languages_and_the_example(c
     book = load_workbook(io.BytesIO(response.data))
     blank, example_en, example_zh = book.worksheets
     headers = _cells(blank)
-    for header in ("Most probable scenario / 最可能情景", "Most severe scenario / 最严重情景",
-                   "Means of verification (evidence) / 佐证材料（核实方式）", "Responsible institution / 责任单位"):  # fmt: skip
+    for header in (
+        "Most probable scenario / 最可能情景",
+        "Most severe scenario / 最严重情景",
+        "Means of verification (evidence) / 佐证材料（核实方式）",
+        "Responsible institution / 责任单位",
+    ):
         assert header in headers
         assert header in _cells(example_en) and header in _cells(example_zh)
     assert "Hazard / 灾害种类" in headers
@@ -80,7 +84,11 @@ def test_the_worksheet_downloads_and_opens_with_both_languages_and_the_example(c
 @pytest.mark.parametrize(
     "headers, expected, absent",
     [
-        (EN, ["Risk scenario worksheet: one hazard", "Most severe scenario", "Jiangbin", "Print"], "最严重情景"),
+        (
+            EN,
+            ["Risk scenario worksheet: one hazard", "Most severe scenario", "Jiangbin", "Print"],
+            "最严重情景",
+        ),
         (ZH, ["风险情景工作表：单一灾害", "最严重情景", "江滨市", "打印"], "Most severe scenario"),
     ],
     ids=["en", "zh"],

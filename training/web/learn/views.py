@@ -6,7 +6,15 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
-from training.services import certificates, cohorts, curriculum_cache, learning, library, risk_worksheet, scorecard
+from training.services import (
+    certificates,
+    cohorts,
+    curriculum_cache,
+    learning,
+    library,
+    risk_worksheet,
+    scorecard,
+)
 from training.services.exports import safe_filename
 from training.services.recommendations import recommend
 from training.web.chrome import kept_page
@@ -95,10 +103,11 @@ def worksheet(slug: str):
 @bp.get("/<slug>/worksheet.xlsx")
 def worksheet_xlsx(slug: str):
     _module, sheet = _worksheet_or_404(slug)
+    filename = safe_filename(f"{slug}-worksheet", "xlsx")
     return Response(
         risk_worksheet.build_workbook(sheet),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{safe_filename(f"{slug}-worksheet", "xlsx")}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
