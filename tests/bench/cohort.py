@@ -22,14 +22,8 @@ PASSWORD = "Bench-password-2026!"
 
 def _populate(n: int) -> tuple[int, str]:
     city = cities.list_cities()[0]
+    # The curriculum's six modules (a made-up sixth filled the place until the real one came).
     modules = list(db.session.scalars(select(Module).order_by(Module.position)))
-    extra = Module(
-        slug="bench-extra", position=99, topic="resilience", essentials=[1], title_en="Bench module"
-    )
-    db.session.add(extra)
-    db.session.flush()
-    db.session.add(Lesson(module_id=extra.id, slug="01-bench", position=1, minutes=5, title_en="Bench"))
-    modules.append(extra)
     trainer = accounts.register_user(
         name="Bench Trainer",
         email="bench-trainer@example.org",

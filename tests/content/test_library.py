@@ -26,7 +26,7 @@ def test_the_library_has_enough_case_studies_in_both_languages(curriculum):
         assert "Key figures" in study.body["en"], study.slug
 
 
-def test_every_module_has_three_case_studies_and_the_five_modules_exist(curriculum):
+def test_every_module_has_three_case_studies_and_the_six_modules_exist(curriculum):
     slugs = {m.slug for m in curriculum.modules}
     assert slugs >= {
         "resilient-cities-mcr2030",
@@ -34,6 +34,7 @@ def test_every_module_has_three_case_studies_and_the_five_modules_exist(curricul
         "climate-adaptation",
         "climate-finance",
         "nature-based-solutions",
+        "urban-climate-risk-assessment",
     }
     for module in curriculum.modules:
         assert len(module.case_studies) >= 3, module.slug

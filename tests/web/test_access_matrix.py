@@ -23,6 +23,8 @@ MATRIX = [
     ("/learn/", PUBLIC),
     ("/learn/climate-adaptation/", PUBLIC),
     (LESSON, PUBLIC),
+    ("/learn/urban-climate-risk-assessment/worksheet", PUBLIC),
+    ("/learn/urban-climate-risk-assessment/worksheet.xlsx", PUBLIC),
     ("/learn/no-such-module/", dict.fromkeys(ROLES, 404)),
     ("/learn/my", MEMBERS),
     ("/auth/profile", MEMBERS),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -13,8 +13,10 @@ from training.services import (
     curriculum_cache,
     learning,
     library,
+    risk_worksheet,
     scorecard,
 )
+from training.services.exports import safe_filename
 from training.services.recommendations import recommend
 from training.web.chrome import kept_page
 from training.web.learn import bp
@@ -70,14 +72,46 @@ def module(slug: str):
     if page is None:
         abort(404)
     case_studies = library.list_case_studies_for_module(page.module)
+    has_worksheet = risk_worksheet.get_worksheet(current_app.config["CONTENT_ROOT"], slug) is not None
     return render_template(
-        "learn/module.html", page=page, status=page.status, case_studies=case_studies, form=FlaskForm()
+        "learn/module.html",
+        page=page,
+        status=page.status,
+        case_studies=case_studies,
+        has_worksheet=has_worksheet,
+        form=FlaskForm(),
     )
 
 
 @bp.get("/glossary/")
 def glossary():
     return render_template("learn/glossary.html", terms=library.list_glossary())
+
+
+def _worksheet_or_404(slug: str):
+    module = curriculum_cache.get_module(slug)
+    sheet = risk_worksheet.get_worksheet(current_app.config["CONTENT_ROOT"], slug) if module else None
+    if sheet is None:
+        abort(404)
+    return module, sheet
+
+
+@bp.get("/<slug>/worksheet")
+def worksheet(slug: str):
+    """The module's worked exercise as a printable page: the blank worksheet, then the example."""
+    module, sheet = _worksheet_or_404(slug)
+    return render_template("learn/worksheet.html", module=module, sheet=sheet, lang=current_locale())
+
+
+@bp.get("/<slug>/worksheet.xlsx")
+def worksheet_xlsx(slug: str):
+    _module, sheet = _worksheet_or_404(slug)
+    filename = safe_filename(f"{slug}-worksheet", "xlsx")
+    return Response(
+        risk_worksheet.build_workbook(sheet),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.get("/<slug>/<lesson_slug>")
