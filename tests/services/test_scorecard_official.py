@@ -19,7 +19,8 @@ from training.services import scorecard_official as so
 from training.services import scorecard_xlsx as sx
 
 pytestmark = needs_official_tool
-SHEETS = {f"E{n:02d}": f"xl/worksheets/sheet{n + 3}.xml" for n in range(1, 11)} | {"Info": "xl/worksheets/sheet2.xml"}
+SHEETS = {f"E{n:02d}": f"xl/worksheets/sheet{n + 3}.xml" for n in range(1, 11)}
+SHEETS["Info"] = "xl/worksheets/sheet2.xml"
 
 
 def blank() -> bytes:
@@ -186,7 +187,7 @@ def _out_of_range() -> bytes:
         (blank, "empty"),
         (_neither, "unknown_layout"),
         (lambda: b"PK\x03\x04 this is not really a zip", "not_a_workbook"),
-        (lambda: _zip({"xl/workbook.xml": b"<w/>", "bomb.bin": b"\0" * (60 * 1024 * 1024)}), "too_large_unpacked"),
+        (lambda: _zip({"xl/workbook.xml": b"<w/>", "bomb": bytes(60 << 20)}), "too_large_unpacked"),
         (lambda: b"PK" + b"x" * (so.MAX_FILE_BYTES + 1), "file_too_large"),
         (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "encrypted"),
         (lambda: _zip({"xl/vbaProject.bin": b"macros only"}), "not_a_workbook"),

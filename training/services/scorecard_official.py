@@ -259,9 +259,10 @@ def import_preview(user: User, city: City, preview: Preview):
         if any(v not in (None, "") for v in fields.values()):
             values = {k: fields.get(k, "") for k in AssessmentAnswer.FIELDS}
             values["score"] = fields.get("score")
-            db.session.add(
-                AssessmentAnswer(assessment_id=assessment.id, question_id=qid, updated_by_id=user.id, **values)
-            )
+            answer = AssessmentAnswer(assessment_id=assessment.id, question_id=qid, updated_by_id=user.id)
+            for key, value in values.items():
+                setattr(answer, key, value)
+            db.session.add(answer)
     db.session.commit()
     return assessment
 
@@ -311,7 +312,8 @@ def set_cells(xml: str, values: dict[str, object]) -> str:
 def set_cached_values(xml: str, values: dict[str, object]) -> str:
     """Replace the cached result of formula cells (the formula itself stays)."""
     for ref, value in values.items():
-        pattern = re.compile(rf'<c r="{ref}"(?=[\s/>])([^>]*?)>(<f[^>]*?(?:/>|>.*?</f>))(?:<v>.*?</v>)?</c>', re.S)
+        formula = r"(<f[^>]*?(?:/>|>.*?</f>))"
+        pattern = re.compile(rf'<c r="{ref}"(?=[\s/>])([^>]*?)>{formula}(?:<v>.*?</v>)?</c>', re.S)
         match = pattern.search(xml)
         if not match:
             continue
@@ -331,9 +333,7 @@ def _insert_cell(xml: str, ref: str, cell: str) -> str:
     row_number = int(number)
     row = re.search(rf'<row r="{row_number}"(?=[\s/>])[^>]*?(/>|>(.*?)</row>)', xml, re.S)
     if row is None:
-        later = next(
-            (m for m in re.finditer(r'<row r="(\d+)"', xml) if int(m.group(1)) > row_number), None
-        )
+        later = next((m for m in re.finditer(r'<row r="(\d+)"', xml) if int(m.group(1)) > row_number), None)
         new_row = f'<row r="{row_number}">{cell}</row>'
         if later is not None:
             return xml[: later.start()] + new_row + xml[later.start() :]
