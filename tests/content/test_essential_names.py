@@ -42,7 +42,13 @@ NAMES = {e["number"]: (_norm(e["title"]["en"]), e["title"]["zh"]) for e in _esse
 
 
 def _texts() -> list[tuple[Path, str]]:
-    globs = ("modules/**/*.md", "modules/**/*.yaml", "quizzes/**/*.yaml", "library/**/*.md", "library/**/*.yaml")
+    globs = (
+        "modules/**/*.md",
+        "modules/**/*.yaml",
+        "quizzes/**/*.yaml",
+        "library/**/*.md",
+        "library/**/*.yaml",
+    )
     files = sorted({p for g in globs for p in ROOT.glob(g)})
     files.append(ROOT / "training" / "translations" / "zh" / "LC_MESSAGES" / "messages.po")
     return [(p, _norm(p.read_text(encoding="utf-8"))) for p in files]
@@ -63,11 +69,15 @@ def test_every_essential_has_one_english_and_one_chinese_spelling():
             for match in _anchor_en(en).finditer(text):
                 found = text[match.start() : match.start() + len(en)]
                 if found.lower() == en.lower() and found != en:
-                    problems.append(f"{path.relative_to(ROOT)}: {found!r} is spelled {en!r} (Essential {number})")
+                    problems.append(
+                        f"{path.relative_to(ROOT)}: {found!r} is spelled {en!r} (Essential {number})"
+                    )
             for match in re.finditer(re.escape(zh[:4]), text):
                 window = text[match.start() : match.start() + len(zh) + 2]
                 if not window.startswith(zh) and zh[-3:] in window:
-                    problems.append(f"{path.relative_to(ROOT)}: {window!r} is spelled {zh!r} (Essential {number})")
+                    problems.append(
+                        f"{path.relative_to(ROOT)}: {window!r} is spelled {zh!r} (Essential {number})"
+                    )
     assert not problems, "\n".join(problems)
 
 
@@ -82,7 +92,10 @@ def results():
     book = openpyxl.load_workbook(io.BytesIO(OFFICIAL_TOOL.read_bytes()), read_only=True)  # type: ignore[union-attr]
     sheet = book["Results"]
     rows = {
-        c.coordinate: c.value for row in sheet.iter_rows(min_row=163, max_row=221, max_col=8) for c in row if c.value
+        c.coordinate: c.value
+        for row in sheet.iter_rows(min_row=163, max_row=221, max_col=8)
+        for c in row
+        if c.value
     }
     book.close()
     return rows
