@@ -18,17 +18,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy import select
 
 from training.extensions import db
-from training.models import AssessmentAnswer, City, User
+from training.models import AssessmentAnswer, City, Cohort, CohortMember, Role, User
+from training.services import scorecard as sc
 from training.services import scorecard_xlsx
 from training.services.city_profile import PROFILE_CELLS, clean_profile
 from training.services.scorecard import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
 from training.services.scorecard_history import start_new_assessment
 
-MAX_FILE_BYTES = 4 * 1024 * 1024  # the blank official tool is about 1 MB
+MAX_FILE_BYTES = 2 * 1024 * 1024  # as the request limit; the blank official tool is about 1 MB
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # the blank unpacks to about 3 MB
 MAX_MEMBERS = 2000
 COUNTS = (3, 5, 4, 4, 3, 6, 4, 9, 7, 2)  # questions per Essential in the official tool
@@ -62,6 +65,51 @@ def answer_cell(row: int) -> str:
 def text_cell(name: str, row: int) -> str:
     column, offset = TEXT_CELLS[name]
     return f"{column}{row + offset}"
+
+
+# --- who may import -----------------------------------------------------------------------------
+
+
+def is_city_lead(user: User, city: City) -> bool:
+    """The user leads the delegation of a cohort of this city."""
+    query = (
+        select(CohortMember.id)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .where(Cohort.city_id == city.id, CohortMember.user_id == user.id, CohortMember.is_lead)
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
+
+
+def can_import(user: User, city: City) -> bool:
+    """A trainer or admin who works with the city, or the city's delegation lead."""
+    if not user.is_authenticated or not sc.can_view_city_scorecard(user, city):
+        return False
+    if user.role in (Role.TRAINER, Role.ADMIN):
+        return True
+    return sc.can_edit_city_scorecard(user, city) and is_city_lead(user, city)
+
+
+# --- the preview between upload and confirmation ----------------------------------------------
+
+PREVIEW_MAX_AGE = 3600
+
+
+def sign_preview(preview: Preview, user: User, city: City, secret_key: str) -> str:
+    """The preview, signed for this user and city, carried by the confirmation form."""
+    serializer = URLSafeTimedSerializer(secret_key, salt="scorecard-official-import")
+    return serializer.dumps({"user": user.id, "city": city.id, "preview": preview.to_dict()})
+
+
+def load_preview(token: str, user: User, city: City, secret_key: str) -> Preview | None:
+    serializer = URLSafeTimedSerializer(secret_key, salt="scorecard-official-import")
+    try:
+        data = serializer.loads(token, max_age=PREVIEW_MAX_AGE)
+    except BadSignature:  # also an expired one
+        return None
+    if data.get("user") != user.id or data.get("city") != city.id:
+        return None
+    return Preview.from_dict(data["preview"])
 
 
 # --- opening an upload ---------------------------------------------------------------------------
@@ -426,6 +474,10 @@ def _formula_caches(sheets: dict[str, dict[str, object]], results_xml: str) -> t
         if match.group(2) in results:
             results[match.group(1)] = results[match.group(2)]
     return e_caches, results
+
+
+def has_macros(data: bytes) -> bool:
+    return "xl/vbaProject.bin" in zipfile.ZipFile(io.BytesIO(data)).namelist()
 
 
 def export_into_official(template: bytes, card: Scorecard, profile: dict[str, str]) -> bytes:
