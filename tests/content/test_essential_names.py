@@ -113,3 +113,48 @@ def test_names_ids_order_and_maximum_match_the_official_tool(results):
     # H163:H172 = COUNTIFS(section)*3, summed into the maximum
     assert all(results[f"H{162 + n}"].endswith("*3") for n in range(1, 11))
     assert 3 * sum(counts) == 141
+
+
+def _official_levels() -> dict[str, dict[int, str]]:
+    """The official level labels, read from the radio buttons (VML drawings) of the E-sheets."""
+    import html
+    import zipfile
+
+    archive = zipfile.ZipFile(OFFICIAL_TOOL)  # type: ignore[arg-type]
+    workbook = archive.read("xl/workbook.xml").decode()
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
+    targets |= {rid: t for t, rid in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)}
+    levels: dict[str, dict[int, str]] = {}
+    for name, rid in re.findall(r'<sheet name="(E\d\d)" sheetId="\d+" r:id="(rId\d+)"', workbook):
+        sheet = "xl/" + targets[rid]
+        sheet_rels = archive.read(sheet.replace("worksheets/", "worksheets/_rels/") + ".rels").decode()
+        vml = re.search(r'Target="\.\./drawings/(vmlDrawing\d+\.vml)"', sheet_rels).group(1)
+        text = archive.read(f"xl/drawings/{vml}").decode("utf-8", "replace")
+        for shape in re.findall(r"<v:shape .*?</v:shape>", text, re.S):
+            if 'ObjectType="Radio"' not in shape:
+                continue
+            label = " ".join(html.unescape(re.sub(r"<[^>]+>", "", shape.split("<x:ClientData")[0])).split())
+            row = int(re.search(r"<x:Anchor>\s*([^<]+)", shape).group(1).split(",")[2]) + 1
+            qid = f"P{int(name[1:])}.{(row - 3) // 11 + 1}"
+            levels.setdefault(qid, {})[int(label[0])] = label
+    return levels
+
+
+CROSS_REFERENCE = re.compile(r"essential \d+", re.I)  # "see Essential 2" is not a band
+
+
+@needs_official_tool
+def test_every_number_of_an_official_level_is_in_our_level():
+    """Where the official levels are numeric bands (shares, hours), ours state the same numbers."""
+    ours = {q["id"]: q["levels"] for e in _essentials() for q in e["questions"]}
+    official = _official_levels()
+    assert sorted(official) == sorted(ours)
+    missing = []
+    for qid, levels in official.items():
+        for score, label in levels.items():
+            numbers = set(re.findall(r"\d+", CROSS_REFERENCE.sub("", label[1:])))
+            mine = set(re.findall(r"\d+", CROSS_REFERENCE.sub("", ours[qid][score]["en"])))
+            if numbers - mine:
+                missing.append(f"{qid} level {score}: {sorted(numbers - mine)} ({label})")
+    assert not missing, "\n".join(missing)
