@@ -211,3 +211,13 @@ def test_export_needs_the_official_tool_as_template(db_session):
     with pytest.raises(so.OfficialRefused) as refused:
         so.export_into_official(_neither(), card, {})
     assert refused.value.code == "not_official_template"
+
+
+def test_a_new_assessment_starts_from_the_last_ones_profile(db_session):
+    from training.services import scorecard_history as history
+
+    trainer = factories.user(Role.TRAINER, city_name="Chengdu")
+    first = sc.get_or_create_assessment(trainer.city)
+    first.profile = {"population": "21,000,000"}
+    second = history.start_new_assessment(trainer, trainer.city)
+    assert second.profile == {"population": "21,000,000"} and second.id != first.id
