@@ -128,3 +128,32 @@ def test_the_city_profile_is_edited_and_kept_with_the_assessment(client, login, 
     assert client.post(f"/scorecard/city/{city.id}/profile", data=data).status_code == 302
     assert sc.get_current_assessment(city).profile == {"population": "16,000,000", "likely_risk": "暴雨内涝"}
     assert "暴雨内涝" in client.get(f"/scorecard/city/{city.id}/report").get_data(as_text=True)
+
+
+def test_every_refusal_reads_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from training.services.scorecard_official import OfficialRefused
+    from training.web.scorecard.official_views import REFUSED, refusal_text
+
+    with app.test_request_context():
+        for code in REFUSED:
+            with force_locale("en"):
+                en = refusal_text(OfficialRefused(code, ["E01!E7"]))
+            with force_locale("zh"):
+                zh = refusal_text(OfficialRefused(code, ["E01!E7"]))
+            assert en != zh and re.search(r"[\u4e00-\u9fff]", zh), code
+            assert "%(" not in en and "%(" not in zh
+
+
+def test_export_leaves_the_info_sheet_alone_when_there_is_no_profile(db_session):
+    from tests.services.test_scorecard_official import filled as filled_tool
+    from training.services import scorecard_official as official
+
+    trainer = factories.user(Role.TRAINER, city_name="Chengdu")
+    card = sc.get_scorecard(sc.get_or_create_assessment(trainer.city))
+    earlier = filled_tool()
+    exported = official.export_into_official(earlier, card, {})
+    before, after = zipfile.ZipFile(io.BytesIO(earlier)), zipfile.ZipFile(io.BytesIO(exported))
+    assert after.read("xl/worksheets/sheet2.xml") == before.read("xl/worksheets/sheet2.xml")
+    assert official.read_upload(exported).profile["city_name"] == "成都"

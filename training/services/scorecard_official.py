@@ -432,7 +432,8 @@ def _official_values(card: Scorecard, profile: dict[str, str]) -> dict[str, dict
             for key in TEXT_CELLS:
                 cells[text_cell(key, row)] = getattr(answer, key) if answer is not None else ""
         sheets[sheet_name(number)] = cells
-    sheets["Info"] = {cell: profile.get(key, "") for key, cell in PROFILE_CELLS.items()}
+    if profile:  # an assessment without a profile leaves the file's Info sheet as it is
+        sheets["Info"] = {cell: profile.get(key, "") for key, cell in PROFILE_CELLS.items()}
     return sheets
 
 
