@@ -16,8 +16,6 @@ from training.models import Role
 from training.services import scorecard as sc
 from training.services import workshop
 
-pytestmark = needs_official_tool
-
 
 @pytest.fixture
 def setup(db_session):
@@ -41,6 +39,7 @@ def _token(page: str) -> str:
     return re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
 
 
+@needs_official_tool
 def test_the_delegation_lead_imports_the_official_tool_after_a_preview(client, login, setup):
     city = setup["city"]
     data = filled()
@@ -68,6 +67,7 @@ def test_a_member_who_is_not_the_lead_may_not_import(client, login, setup):
     assert client.get(f"/scorecard/city/{setup['city'].id}/import").status_code == 403
 
 
+@needs_official_tool
 def test_a_preview_token_is_bound_to_its_city_and_user(client, login, setup):
     city = setup["city"]
     login(setup["trainer"])
@@ -77,6 +77,7 @@ def test_a_preview_token_is_bound_to_its_city_and_user(client, login, setup):
     assert response.status_code == 302 and sc.get_current_assessment(city) is None
 
 
+@needs_official_tool
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [("en", "neither of the two layouts"), ("zh", "两种格式")],
@@ -91,6 +92,7 @@ def test_a_workbook_of_neither_layout_gets_one_clear_message(client, login, setu
     assert sc.get_current_assessment(setup["city"]) is None
 
 
+@needs_official_tool
 @pytest.mark.parametrize("locale", ["en", "zh"])
 def test_the_blank_tool_is_refused_with_a_reason(client, login, setup, locale):
     login(setup["trainer"])
@@ -99,6 +101,7 @@ def test_the_blank_tool_is_refused_with_a_reason(client, login, setup, locale):
     assert ("nothing to import" if locale == "en" else "没有可导入的内容") in page
 
 
+@needs_official_tool
 def test_export_into_the_official_tool_downloads_the_filled_file(client, login, setup):
     city, trainer = setup["city"], setup["trainer"]
     assessment = sc.get_or_create_assessment(city)
@@ -146,6 +149,7 @@ def test_every_refusal_reads_in_both_languages(app):
             assert "%(" not in en and "%(" not in zh
 
 
+@needs_official_tool
 def test_export_leaves_the_info_sheet_alone_when_there_is_no_profile(db_session):
     from tests.services.test_scorecard_official import filled as filled_tool
     from training.services import scorecard_official as official
@@ -157,3 +161,12 @@ def test_export_leaves_the_info_sheet_alone_when_there_is_no_profile(db_session)
     before, after = zipfile.ZipFile(io.BytesIO(earlier)), zipfile.ZipFile(io.BytesIO(exported))
     assert after.read("xl/worksheets/sheet2.xml") == before.read("xl/worksheets/sheet2.xml")
     assert official.read_upload(exported).profile["city_name"] == "成都"
+
+
+def test_the_answer_sheet_shows_the_official_name_the_banded_levels_and_the_local_help(client, login, setup):
+    login(setup["member"])
+    page = client.get(f"/scorecard/city/{setup['city'].id}/essential/7").get_data(as_text=True)
+    assert "Understand and Strengthen Societal Capacity for Resilience" in page
+    assert "every six months" in page  # P7.2, as the official indicator
+    assert "Between 60 % and 100 % of businesses" in page  # P7.3's official band
+    assert "residents&#39; committees or grid workers" in page  # help: the local examples
