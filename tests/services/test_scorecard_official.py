@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 import openpyxl
@@ -51,6 +52,7 @@ def pattern(qid: str, index: int) -> dict:
     }
 
 
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 QIDS = [qid for n in range(1, 11) for qid, _row in so.question_rows(n)]
 PROFILE = {"city_name": "成都", "country": "China", "population": "21,000,000", "likely_risk": "城市内涝"}
 
@@ -132,6 +134,11 @@ def test_export_into_the_official_tool_round_trips_and_keeps_everything_else(db_
             assert after.read(info.filename) == before.read(info.filename), info.filename
     assert after.read("xl/vbaProject.bin") == before.read("xl/vbaProject.bin")
     assert after.testzip() is None
+    for member in edited:  # well-formed, and every row's cells in column order
+        root = ElementTree.fromstring(after.read(member))  # noqa: S314 - our own output
+        for row in root.iter(f"{{{MAIN}}}row"):
+            columns = [so._column_number(re.match(r"[A-Z]+", c.get("r")).group()) for c in row]
+            assert columns == sorted(columns), (member, row.get("r"))
 
     again = so.read_upload(exported)
     assert again.answers == so.read_upload(filled()).answers
