@@ -121,8 +121,7 @@ def test_export_into_the_official_tool_downloads_the_filled_file(client, login, 
 
 def test_the_city_profile_is_edited_and_kept_with_the_assessment(client, login, setup):
     city = setup["city"]
-    sc.get_or_create_assessment(city)
-    login(setup["member"])
+    login(setup["member"])  # no assessment yet: saving the profile starts the first one
     form = client.get(f"/scorecard/city/{city.id}/profile").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
     data = {"population": "16,000,000", "likely_risk": "暴雨内涝"}
@@ -170,3 +169,15 @@ def test_the_answer_sheet_shows_the_official_name_the_banded_levels_and_the_loca
     assert "every six months" in page  # P7.2, as the official indicator
     assert "Between 60 % and 100 % of businesses" in page  # P7.3's official band
     assert "residents&#39; committees or grid workers" in page  # help: the local examples
+
+
+@pytest.mark.parametrize("route", ["import", "export-official", "profile"])
+def test_the_new_pages_are_the_citys_own(client, login, setup, route):
+    url = f"/scorecard/city/{setup['city'].id}/{route}"
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    login(factories.user(city_name="Wuhan"))
+    assert client.get(url).status_code == 404  # another city's people do not learn it exists
+    login(setup["member"])
+    assert client.get(url).status_code == (403 if route == "import" else 200)
+    login(setup["trainer"])
+    assert client.get(url).status_code == 200

@@ -175,6 +175,8 @@ def profile(city_id: int):
     """The city profile of the current assessment (the official tool's Info sheet)."""
     city = _city(city_id)
     assessment = sc.get_current_assessment(city)
+    if assessment is None and request.method == "POST" and sc.can_edit_city_scorecard(current_user, city):
+        assessment = sc.get_or_create_assessment(city)  # the city's first assessment
     may_edit = (
         assessment is not None and assessment.is_open and sc.can_edit_city_scorecard(current_user, city)
     )
