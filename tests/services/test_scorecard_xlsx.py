@@ -25,7 +25,7 @@ def _filled(db_session):
 def test_export_has_a_summary_and_a_sheet_per_essential(db_session):
     _trainer, city, assessment = _filled(db_session)
     book = openpyxl.load_workbook(io.BytesIO(sx.export_workbook(city, sc.get_scorecard(assessment), "en")))
-    assert book.sheetnames == ["Summary"] + [f"E{n:02d}" for n in range(1, 11)]
+    assert book.sheetnames == ["Summary"] + [f"E{n:02d}" for n in range(1, 11)] + ["Profile"]
     e01 = book["E01"]
     assert [c.value for c in e01[1]][:4] == ["ID", "Topic", "Question", "Score (0–3)"]
     assert e01["A2"].value == "P1.1" and e01["D2"].value == 2 and e01["G2"].value == "'=SUM(A1)"

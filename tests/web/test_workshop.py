@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests import factories
@@ -210,10 +212,14 @@ def test_import_through_the_web(client, login, setup):
     first = sc.get_or_create_assessment(city)
     sc.save_answer(trainer, first, sc.get_question("P7.1"), {"score": 2})
     data = scorecard_xlsx.export_workbook(city, sc.get_scorecard(first), "en")
-    good = client.post(
+    preview = client.post(
         f"/scorecard/city/{city.id}/import",
         data={"workbook": (io.BytesIO(data), "scores.xlsx")},
         content_type="multipart/form-data",
     )
+    assert preview.status_code == 200 and "2 / 141" in preview.get_data(as_text=True)
+    assert sc.get_current_assessment(city).sequence == 1  # nothing stored before the confirmation
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    good = client.post(f"/scorecard/city/{city.id}/import/confirm", data={"token": token})
     assert good.status_code == 302
     assert sc.get_current_assessment(city).sequence == 2

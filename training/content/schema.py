@@ -74,6 +74,10 @@ class ScorecardQuestionDef:
     topic: dict[str, str]
     text: dict[str, str]
     levels: dict[str, dict[str, str]]
+    # Which indicator of UNDRR's official preliminary tool this question renders (a short note in
+    # our own words, for reviewers), and optional help: local examples that illustrate the levels.
+    official: str = ""
+    help: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,11 @@ def load_essential(path: Path, root: Path, errors: list[ContentError]) -> Essent
         else:
             for score in range(4):
                 levels[str(score)] = bilingual(levels_raw[score], f"{field}.levels.{score}", err)
+        official = q.get("official", "")
+        if not isinstance(official, str):
+            err.add(f"{field}.official", "must be a short text naming the official indicator")
+            official = ""
+        help_text = bilingual(q["help"], f"{field}.help", err) if q.get("help") is not None else {}
         questions.append(
             ScorecardQuestionDef(
                 id=qid,
@@ -58,6 +63,8 @@ def load_essential(path: Path, root: Path, errors: list[ContentError]) -> Essent
                 topic=bilingual(q.get("topic"), f"{field}.topic", err),
                 text=bilingual(q.get("text"), f"{field}.text", err),
                 levels=levels,
+                official=official.strip(),
+                help=help_text,
             )
         )
     positions = [q.position for q in questions]

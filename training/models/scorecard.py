@@ -40,12 +40,18 @@ class ScorecardQuestion(db.Model):
     text_en: Mapped[str] = mapped_column(Text)
     text_zh: Mapped[str] = mapped_column(Text)
     levels: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)  # {"0": {"en","zh"}, ...}
+    # Local examples that illustrate the levels (the levels themselves follow the official tool).
+    help_en: Mapped[str] = mapped_column(Text, default="")
+    help_zh: Mapped[str] = mapped_column(Text, default="")
 
     def topic(self, locale: str) -> str:
         return pick(self.topic_en, self.topic_zh, locale)
 
     def text(self, locale: str) -> str:
         return pick(self.text_en, self.text_zh, locale)
+
+    def help(self, locale: str) -> str:
+        return pick(self.help_en, self.help_zh, locale)
 
     def level(self, score: int, locale: str) -> str:
         entry = self.levels.get(str(score), {})
@@ -70,6 +76,9 @@ class Assessment(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(40), default="")  # "", "copy", "import"
+    # The city profile of the official tool's Info sheet at the time of this assessment
+    # (training/services/city_profile.py names the fields): {"population": "…", …}.
+    profile: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
     city: Mapped[City] = relationship(lazy="raise")
 

@@ -103,6 +103,8 @@ def _sync_scorecard(curriculum: Curriculum, report: SyncReport) -> None:
                     "text_en": q.text.get("en", ""),
                     "text_zh": q.text.get("zh", ""),
                     "levels": q.levels,
+                    "help_en": q.help.get("en", ""),
+                    "help_zh": q.help.get("zh", ""),
                 },
                 report,
                 "scorecard question",

@@ -51,6 +51,7 @@ def start_new_assessment(user: User, city: City, source: str = "copy") -> Assess
     if last is not None:
         last.status, last.closed_at = Assessment.CLOSED, utcnow()
         if source == "copy":
+            new.profile = dict(last.profile or {})
             for answer in db.session.scalars(
                 select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == last.id)
             ):

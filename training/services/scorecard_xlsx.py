@@ -14,6 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from training.extensions import db
 from training.models import AssessmentAnswer, City, User
+from training.services.city_profile import PROFILE_CELLS, clean_profile
 from training.services.exports import neutralise
 from training.services.scorecard import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
 from training.services.scorecard_history import start_new_assessment
@@ -34,6 +35,7 @@ SUMMARY = {
     "zh": ("汇总", "要素", "得分", "满分", "总分", "评估", "城市", "开始日期"),
 }
 MAX_FILE_BYTES = 2 * 1024 * 1024
+PROFILE_SHEET = "Profile"  # field key | value, the city profile of the assessment
 
 
 def sheet_name(number: int) -> str:
@@ -73,9 +75,30 @@ def export_workbook(city: City, card: Scorecard, locale: str) -> bytes:
         for column, width in zip("ABCDEFGHI", (7, 28, 60, 10, 36, 36, 36, 24, 14)):
             sheet.column_dimensions[column].width = width
         sheet.freeze_panes = "A2"
+    profile = book.create_sheet(PROFILE_SHEET)
+    stored = (assessment.profile or {}) if assessment else {}
+    for key in PROFILE_CELLS:
+        profile.append([key, neutralise(stored.get(key, ""))])
+    profile.column_dimensions["A"].width = 20
+    profile.column_dimensions["B"].width = 60
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def read_profile(data: bytes) -> dict[str, str]:
+    """The city profile of a workbook exported here (none in older exports)."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return {}
+    values: dict[str, object] = {}
+    if PROFILE_SHEET in book.sheetnames:
+        for row in book[PROFILE_SHEET].iter_rows(max_col=2, values_only=True):
+            if row and isinstance(row[0], str):
+                values[row[0].strip()] = _text(row[1] if len(row) > 1 else None)
+    book.close()
+    return clean_profile(values)
 
 
 @dataclass

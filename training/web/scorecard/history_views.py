@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 
 from training.i18n import current_locale
-from training.services import cities, scorecard_xlsx
+from training.services import cities, city_profile, scorecard_official, scorecard_xlsx
 from training.services import scorecard as sc
 from training.services import scorecard_history as history
 from training.services.exports import safe_filename
 from training.web.scorecard import bp
 from training.web.scorecard.charts import bar_rows, radar_chart, trend_chart
+from training.web.scorecard.profile_labels import profile_rows
 
 
 def _city(city_id: int):
@@ -40,6 +40,7 @@ def history_view(city_id: int):
         trend=trend,
         chart=trend_chart(trend, current_locale()),
         can_start=can_start_assessment(current_user, city),
+        can_import=scorecard_official.can_import(current_user, city),
         form=FlaskForm(),
     )
 
@@ -127,10 +128,6 @@ def _describe(problem) -> str:
     return f"{where}: {text}" if where else text
 
 
-class ImportForm(FlaskForm):
-    workbook = FileField(_l("Excel workbook (.xlsx)"), validators=[FileRequired(_l("Choose a file."))])
-
-
 @bp.get("/city/<int:city_id>/export.xlsx")
 @login_required
 def export_xlsx(city_id: int):
@@ -149,26 +146,6 @@ def export_xlsx(city_id: int):
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
-
-
-@bp.route("/city/<int:city_id>/import", methods=["GET", "POST"])
-@login_required
-def import_xlsx(city_id: int):
-    city = _city(city_id)
-    if not can_start_assessment(current_user, city):
-        abort(403)
-    form = ImportForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            assessment = scorecard_xlsx.import_workbook(current_user, city, form.workbook.data.read())
-        except scorecard_xlsx.ImportRefused as refused:
-            problems = [_describe(p) for p in refused.problems]
-        else:
-            flash(_("The workbook is imported as assessment no. %(n)d.", n=assessment.sequence), "success")
-            return redirect(url_for("scorecard.results", city_id=city.id))
-    code = 422 if (problems or form.errors) else 200
-    return render_template("scorecard/import.html", city=city, form=form, problems=problems), code
 
 
 @bp.get("/city/<int:city_id>/report")
@@ -191,4 +168,5 @@ def report(city_id: int):
         radar_data=radar,
         bars=bar_rows(card),
         items=history.action_plan(assessment, "essential"),
+        profile_rows=profile_rows(city_profile.get_profile(assessment), filled_only=True),
     )
