@@ -1,7 +1,7 @@
 """official scorecard: help text per question, city profile per assessment
 
 Revision ID: b14c0ffe0008
-Revises: a7c0ffee0001
+Revises: b21c0e5e0002
 Create Date: 2026-12-07 09:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b14c0ffe0008'
-down_revision = 'a7c0ffee0001'
+down_revision = 'b21c0e5e0002'
 branch_labels = None
 depends_on = None
 
