@@ -12,6 +12,7 @@ from training.models.cohort import (
 )
 from training.models.content import ContentRevision, Lesson, Module, Question, Quiz
 from training.models.library import CaseStudy, GlossaryTerm
+from training.models.membership import CityMembership, CityRequest, TrainerCity
 from training.models.progress import LessonCompletion, QuizAttempt
 from training.models.scorecard import (
     AnswerChange,
@@ -37,6 +38,8 @@ __all__ = [
     "CaseStudy",
     "ContentRevision",
     "City",
+    "CityMembership",
+    "CityRequest",
     "Essential",
     "GlossaryTerm",
     "Lesson",
@@ -48,5 +51,6 @@ __all__ = [
     "Rating",
     "Role",
     "ScorecardQuestion",
+    "TrainerCity",
     "User",
 ]
