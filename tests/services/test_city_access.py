@@ -181,3 +181,17 @@ def test_demo_access_is_given_once_and_never_revived(db_session):
     city_access.revoke_membership(city_access.get_membership(trainee, chengdu), admin)
     city_access.ensure_demo_access(trainee, trainer, admin, chengdu)
     assert not city_access.is_city_member(trainee, chengdu)
+
+
+def test_flask_setup_lets_the_demo_trainee_and_trainer_into_chengdu(db_session):
+    from training.cli import _demo_access
+
+    accounts.ensure_demo_accounts("demo-pass-1234")
+    _demo_access()
+    chengdu = factories.city("Chengdu")
+    trainee = accounts.get_user_by_email(accounts.DEMO_EMAILS[Role.TRAINEE])
+    trainer = accounts.get_user_by_email(accounts.DEMO_EMAILS[Role.TRAINER])
+    editor = accounts.get_user_by_email(accounts.DEMO_EMAILS[Role.EDITOR])
+    assert city_access.scorecard_city_for(trainee).id == chengdu.id
+    assert city_access.is_assigned_trainer(trainer, chengdu)
+    assert not sc.can_view_city_scorecard(editor, chengdu)
