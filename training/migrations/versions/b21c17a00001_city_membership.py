@@ -105,7 +105,7 @@ def _carry_forward(membership, trainer_city):
     bind = op.get_bind()
     now = datetime.now(UTC).replace(tzinfo=None)
     cohort = sa.table('cohort', sa.column('id'), sa.column('city_id'), sa.column('created_by_id'))
-    member = sa.table('cohort_member', sa.column('cohort_id'), sa.column('user_id'), sa.column('joined_at'))
+    member = sa.table('cohort_member', sa.column('cohort_id'), sa.column('user_id'), sa.column('joined_at', sa.DateTime()))
     trainer = sa.table('cohort_trainer', sa.column('cohort_id'), sa.column('user_id'))
     user = sa.table('user', sa.column('id'), sa.column('role'))
 
