@@ -132,6 +132,7 @@ def register(page: Page, *, name: str, email: str, city: str, lang: str) -> str:
 def vouch(app, email: str, city_id: str) -> None:
     """The city on a profile opens no scorecard: an administrator makes the new trainee a member
     of their city's delegation (as the city's lead or trainer would on the scorecard page)."""
+    from training.extensions import db
     from training.models import Role
     from training.services import accounts, cities, city_access
 
@@ -145,6 +146,7 @@ def vouch(app, email: str, city_id: str) -> None:
         )
         user = accounts.get_user_by_email(email)
         city_access.grant_membership(cities.get_city(int(city_id)), user, admin, "admin")
+        db.session.remove()
 
 
 def log_out(page: Page) -> None:

@@ -195,3 +195,16 @@ def test_flask_setup_lets_the_demo_trainee_and_trainer_into_chengdu(db_session):
     assert city_access.scorecard_city_for(trainee).id == chengdu.id
     assert city_access.is_assigned_trainer(trainer, chengdu)
     assert not sc.can_view_city_scorecard(editor, chengdu)
+
+
+def test_a_deleted_account_leaves_every_delegation_and_city(db_session):
+    from training.services import privacy
+
+    trainee = factories.user(Role.TRAINEE, city_name="Wuhan")
+    trainer = factories.user(Role.TRAINER, city_name="Wuhan")
+    city_access.request_membership(trainee, factories.city("Beijing"))
+    privacy.delete_account(trainee)
+    privacy.delete_account(trainer)
+    wuhan = factories.city("Wuhan")
+    assert city_access.list_members(wuhan) == [] and city_access.list_assignments() == []
+    assert city_access.list_pending_requests() == []
