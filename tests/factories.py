@@ -23,7 +23,17 @@ def city(name_en: str = "Chengdu") -> City:
     return c
 
 
-def user(role: str | Role = Role.TRAINEE, city_name: str | None = "Chengdu", **kw) -> User:
+def user(
+    role: str | Role = Role.TRAINEE,
+    city_name: str | None = "Chengdu",
+    member: bool | None = None,
+    assigned: bool | None = None,
+    **kw,
+) -> User:
+    """A user whose profile says `city_name`. Most tests mean "a person of that city": a trainee
+    is then also a vouched member of the city (`member`, default True for trainees) and a
+    trainer is assigned to it (`assigned`, default True for trainers). Pass member=False /
+    assigned=False for someone who only declares the city."""
     n = next(_seq)
     u = User(
         name=kw.pop("name", f"User {n}"),
@@ -36,7 +46,31 @@ def user(role: str | Role = Role.TRAINEE, city_name: str | None = "Chengdu", **k
     u.set_password(PASSWORD)
     db.session.add(u)
     db.session.commit()
+    if city_name and (member if member is not None else str(role) == Role.TRAINEE):
+        member_of(u, city_name)
+    if city_name and str(role) == Role.TRAINER and (assigned if assigned is not None else True):
+        assign(u, city_name)
     return u
+
+
+def member_of(u: User, city_name: str = "Chengdu", how: str = "admin", granted_by: User | None = None):
+    """Make `u` a vouched member of the city (as if an admin granted it)."""
+    from training.services import city_access
+
+    membership = city_access._add_membership(
+        city(city_name), u, how, granted_by.id if granted_by else None, None
+    )
+    db.session.commit()
+    return membership
+
+
+def assign(trainer: User, city_name: str = "Chengdu"):
+    """Assign a trainer to the city (as an admin would)."""
+    from training.services import city_access
+
+    assignment = city_access._add_assignment(trainer, city(city_name), "admin", None)
+    db.session.commit()
+    return assignment
 
 
 def adaptation() -> tuple[Module, Quiz]:
@@ -50,6 +84,8 @@ def cohort(trainer: User | None = None, city_name: str = "Chengdu", name: str = 
     from training.services import cohorts
 
     trainer = trainer or user(Role.TRAINER, city_name=None)
+    if trainer.role == Role.TRAINER:
+        assign(trainer, city_name)
     module, _quiz = adaptation()
     values = cohorts.CohortValues(
         name=name,

@@ -101,6 +101,21 @@ def users_list():
         click.echo(f"{user.email}\t{user.role}\t{user.name}")
 
 
+def _demo_access() -> None:
+    """The demo trainer is assigned to the demo city and the demo trainee is a member of it,
+    granted by the demo admin: a profile city alone opens no scorecard."""
+    from training.models import Role
+    from training.services import city_access
+    from training.services.accounts import DEMO_CITY, DEMO_EMAILS, get_user_by_email
+
+    city_access.ensure_demo_access(
+        trainee=get_user_by_email(DEMO_EMAILS[Role.TRAINEE]),
+        trainer=get_user_by_email(DEMO_EMAILS[Role.TRAINER]),
+        admin=get_user_by_email(DEMO_EMAILS[Role.ADMIN]),
+        city=city_access.get_city_by_name(DEMO_CITY),
+    )
+
+
 def _setup(app: Flask, demo: bool = True) -> None:
     from flask_migrate import upgrade
 
@@ -122,6 +137,7 @@ def _setup(app: Flask, demo: bool = True) -> None:
         return
     password = app.config["DEMO_PASSWORD"]
     accounts = ensure_demo_accounts(password)
+    _demo_access()
     click.echo("")
     click.echo("Demo accounts (DEMO ONLY — never use these in production):")
     for email in accounts.created + accounts.existing:

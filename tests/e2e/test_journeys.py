@@ -129,6 +129,26 @@ def register(page: Page, *, name: str, email: str, city: str, lang: str) -> str:
     return city_id
 
 
+def vouch(app, email: str, city_id: str) -> None:
+    """The city on a profile opens no scorecard: an administrator makes the new trainee a member
+    of their city's delegation (as the city's lead or trainer would on the scorecard page)."""
+    from training.extensions import db
+    from training.models import Role
+    from training.services import accounts, cities, city_access
+
+    with app.app_context():
+        admin = accounts.get_user_by_email("journeys-admin@example.org") or accounts.register_user(
+            name="Admin Journeys",
+            email="journeys-admin@example.org",
+            password=PASSWORD,
+            city=None,
+            role=Role.ADMIN,
+        )
+        user = accounts.get_user_by_email(email)
+        city_access.grant_membership(cities.get_city(int(city_id)), user, admin, "admin")
+        db.session.remove()
+
+
 def log_out(page: Page) -> None:
     page.locator('header form[action="/auth/logout"] button[type="submit"]').click()
     expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))  # the home page
@@ -279,8 +299,10 @@ def expect_module_complete(page: Page, ui: UI) -> None:
 # --- the journeys -----------------------------------------------------------------------------
 
 
-def test_english_trainee_journey(page: Page, console):
-    city_id = register(page, name="Li Wei", email=unique_email("en"), city="Chengdu", lang="en")
+def test_english_trainee_journey(page: Page, live_app, console):
+    email = unique_email("en")
+    city_id = register(page, name="Li Wei", email=email, city="Chengdu", lang="en")
+    vouch(live_app, email, city_id)
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     page.locator(f'main a[href="/learn/{MODULE}/"]').first.click()
@@ -310,7 +332,7 @@ def test_english_trainee_journey(page: Page, console):
 
 
 @pytest.mark.phone
-def test_chinese_trainee_journey_on_a_phone(page: Page, console):
+def test_chinese_trainee_journey_on_a_phone(page: Page, live_app, console):
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "en")  # the browser asks for en-GB
     page.locator('header button[name="lang"][value="zh"]').click()
@@ -322,7 +344,9 @@ def test_chinese_trainee_journey_on_a_phone(page: Page, console):
     # The language chosen in the header is already the form's default.
     expect(page.locator('main select[name="locale"]')).to_have_value("zh")
     page.goto("/")
-    city_id = register(page, name="王芳", email=unique_email("zh"), city="深圳", lang="zh")
+    email = unique_email("zh")
+    city_id = register(page, name="王芳", email=email, city="深圳", lang="zh")
+    vouch(live_app, email, city_id)
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.locator("main h1")).to_have_text(CJK_TEXT)
 
@@ -387,8 +411,10 @@ def test_login_logout_wrong_password_and_next(page: Page, console):
 
 
 @pytest.mark.no_js
-def test_lesson_quiz_and_scorecard_work_without_javascript(page: Page, console):
-    city_id = register(page, name="Chen Jie", email=unique_email("nojs"), city="Wuhan", lang="en")
+def test_lesson_quiz_and_scorecard_work_without_javascript(page: Page, live_app, console):
+    email = unique_email("nojs")
+    city_id = register(page, name="Chen Jie", email=email, city="Wuhan", lang="en")
+    vouch(live_app, email, city_id)
 
     # Read a lesson and mark it done: a plain form post.
     titles = lesson_titles("en")
@@ -451,8 +477,10 @@ def test_quiz_answers_survive_an_expired_session(page: Page, console):
 
 
 @pytest.mark.phone
-def test_pages_fit_a_phone_screen(page: Page):
-    city_id = register(page, name="Zhao Lei", email=unique_email("phone"), city="Guangzhou", lang="zh")
+def test_pages_fit_a_phone_screen(page: Page, live_app):
+    email = unique_email("phone")
+    city_id = register(page, name="Zhao Lei", email=email, city="Guangzhou", lang="zh")
+    vouch(live_app, email, city_id)
     paths = [
         "/learn/",
         f"/learn/{MODULE}/",

@@ -137,13 +137,17 @@ def test_form_errors_are_announced_and_tied_to_their_fields(page: Page, live_app
 def test_a_trainee_uses_the_site_with_the_keyboard_alone(page: Page, live_app):
     from training.extensions import db
     from training.models import City, Role
-    from training.services import accounts
+    from training.services import accounts, city_access
 
     world = get_world(live_app)
     email = unique_email("keyboard")
     with live_app.app_context():
         city = db.session.get(City, world.city_id)
-        accounts.register_user(name="Jian Keys", email=email, password=PASSWORD, city=city, role=Role.TRAINEE)
+        user = accounts.register_user(
+            name="Jian Keys", email=email, password=PASSWORD, city=city, role=Role.TRAINEE
+        )
+        admin = accounts.get_user_by_email(world.email("admin", "en"))
+        city_access.grant_membership(city, user, admin, "admin")  # a member of the city's delegation
         db.session.remove()
 
     # Log in: Tab to the fields, type, Enter.

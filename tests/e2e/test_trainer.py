@@ -25,14 +25,20 @@ from tests.e2e.test_journeys import (
 )
 
 
-def _make_trainer(app, email: str) -> None:
+def _make_trainer(app, email: str, cities: tuple[str, ...] = ("Kunming", "Nanning", "Lhasa")) -> None:
+    """A trainer an admin assigned to the cities the journeys use."""
     from training.models import Role
-    from training.services import accounts
+    from training.services import accounts, city_access
 
     with app.app_context():
-        accounts.register_user(
+        trainer = accounts.register_user(
             name="Trainer Tang", email=email, password=PASSWORD, city=None, role=Role.TRAINER
         )
+        admin = accounts.register_user(
+            name="Admin Assigning", email=f"admin-{email}", password=PASSWORD, city=None, role=Role.ADMIN
+        )
+        for name in cities:
+            city_access.assign_trainer_city(trainer, city_access.get_city_by_name(name), admin)
 
 
 def test_trainer_runs_a_cohort(page: Page, live_app, console):

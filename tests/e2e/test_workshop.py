@@ -83,8 +83,13 @@ def test_scorecard_workshop(page: Page, live_app, console):
     expect(page.locator("tr.change-up")).to_have_count(1)
     log_out(page)
 
-    # Every trainee of the city sees what the weakest Essentials call for.
+    # Every member of the city's delegation sees what the weakest Essentials call for; the city
+    # on a profile alone shows nothing of the scorecard.
     register(page, name="Newcomer Qin", email=unique_email("qin"), city=CITY, lang="zh")
+    page.goto("/learn/my")
+    expect(page.locator("section.advice")).to_have_count(0)
+    page.goto(f"/cohorts/join?code={code}")
+    page.locator('main form button[type="submit"]').click()
     page.goto("/learn/my")
     advice = page.locator("section.advice")
     expect(advice).to_be_visible()

@@ -109,7 +109,16 @@ def _build(app) -> World:
 
     from training.extensions import db
     from training.models import City, Module, Quiz, QuizAttempt, Role
-    from training.services import accounts, certificates, cohorts, learning, quizzes, scorecard, workshop
+    from training.services import (
+        accounts,
+        certificates,
+        city_access,
+        cohorts,
+        learning,
+        quizzes,
+        scorecard,
+        workshop,
+    )
     from training.services.scorecard_history import start_new_assessment
 
     with app.app_context():
@@ -140,6 +149,8 @@ def _build(app) -> World:
                 users.setdefault(role, {})[lang] = user
 
         trainers = list(users["trainer"].values())
+        for trainer in trainers:  # trainers act only in the cities an admin assigned them to
+            city_access.assign_trainer_city(trainer, city, users["admin"]["en"])
         cohort = cohorts.create_cohort(
             trainers[0],
             cohorts.CohortValues(

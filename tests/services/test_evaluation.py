@@ -34,7 +34,7 @@ def _submit(user, quiz, kind, questions, right, picks=None):
 
 
 def _cohort():
-    trainer = factories.user(Role.TRAINER, city_name=None)
+    trainer = factories.user(Role.TRAINER, city_name="Chengdu")  # assigned to Chengdu
     module, quiz = factories.adaptation()
     values = cohorts.CohortValues(
         name="Chengdu workshop",

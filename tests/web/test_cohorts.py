@@ -83,7 +83,7 @@ def test_cohort_list_and_create_access(client, login, role, expected):
 
 
 def test_trainer_creates_a_cohort(client, login):
-    trainer = login(factories.user(Role.TRAINER))
+    trainer = login(factories.user(Role.TRAINER, city_name="Wuhan"))  # assigned to Wuhan
     module, _ = factories.adaptation()
     city = factories.city("Wuhan")
     response = client.post(
@@ -106,7 +106,7 @@ def test_trainer_creates_a_cohort(client, login):
 
 
 def test_cohort_form_errors_keep_input(client, login):
-    login(factories.user(Role.TRAINER))
+    login(factories.user(Role.TRAINER, city_name="Wuhan"))
     city = factories.city("Wuhan")
     response = client.post(
         "/cohorts/new",

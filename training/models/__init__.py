@@ -13,6 +13,7 @@ from training.models.cohort import (
 from training.models.content import ContentRevision, Lesson, Module, Question, Quiz
 from training.models.invitation import CohortInvitation
 from training.models.library import CaseStudy, GlossaryTerm
+from training.models.membership import CityMembership, CityRequest, TrainerCity
 from training.models.progress import LessonCompletion, QuizAttempt
 from training.models.scorecard import (
     AnswerChange,
@@ -39,6 +40,8 @@ __all__ = [
     "CaseStudy",
     "ContentRevision",
     "City",
+    "CityMembership",
+    "CityRequest",
     "Essential",
     "GlossaryTerm",
     "Lesson",
@@ -50,5 +53,6 @@ __all__ = [
     "Rating",
     "Role",
     "ScorecardQuestion",
+    "TrainerCity",
     "User",
 ]

@@ -22,10 +22,21 @@ from training.models import (
     Role,
     User,
 )
+from training.services import city_access
 
 # No 0/O, 1/I/L: codes are read aloud and typed from a projector.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+
+
+class CohortRefused(Exception):
+    """The cohort was not saved: 'city' (the actor is not assigned to the city) or 'trainers'
+    (`names` are trainers not assigned to the city)."""
+
+    def __init__(self, reason: str, names: list[str] | None = None):
+        self.reason = reason
+        self.names = names or []
+        super().__init__(reason)
 
 
 class JoinRefused(Exception):
@@ -58,30 +69,31 @@ def is_trainer_of(user: User, cohort: Cohort) -> bool:
     )
 
 
-def can_create_cohort(user: User) -> bool:
-    return user.is_authenticated and user.role in (Role.TRAINER, Role.ADMIN)
+def can_create_cohort(user: User, city: City | None = None) -> bool:
+    """Trainers and admins create cohorts; in a given city, a trainer only if an admin assigned
+    them to it (admins anywhere)."""
+    if not user.is_authenticated or user.role not in (Role.TRAINER, Role.ADMIN):
+        return False
+    return city is None or user.role == Role.ADMIN or city_access.is_assigned_trainer(user, city)
 
 
 def can_manage_cohort(user: User, cohort: Cohort) -> bool:
-    """A trainer sees and manages only the cohorts they train; an admin sees all."""
+    """A trainer sees and manages only the cohorts they train, in the cities they are assigned
+    to; an admin sees all."""
     if not user.is_authenticated:
         return False
     if user.role == Role.ADMIN:
         return True
-    return user.role == Role.TRAINER and is_trainer_of(user, cohort)
+    return (
+        user.role == Role.TRAINER
+        and is_trainer_of(user, cohort)
+        and city_access.is_assigned_trainer(user, cohort.city)
+    )
 
 
 def trains_city(user: User, city: City) -> bool:
-    """True when the user trains a cohort of this city (they may then see its scorecard)."""
-    return (
-        db.session.scalar(
-            select(CohortTrainer.id)
-            .join(Cohort, Cohort.id == CohortTrainer.cohort_id)
-            .where(CohortTrainer.user_id == user.id, Cohort.city_id == city.id)
-            .limit(1)
-        )
-        is not None
-    )
+    """True when an admin assigned this trainer to the city (training/services/city_access.py)."""
+    return city_access.is_assigned_trainer(user, city)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -198,7 +210,25 @@ class CohortValues:
     inactive_days: int = 7
 
 
+def _check_city(actor: User, values: CohortValues) -> None:
+    """Refuse a city the actor is not assigned to, or trainers not assigned to it."""
+    if not can_create_cohort(actor, values.city):
+        raise CohortRefused("city")
+    wanted = set(values.trainer_ids) - {actor.id}
+    if not wanted:
+        return
+    unassigned = [
+        u.name
+        for u in db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.name))
+        if u.role != Role.ADMIN and not city_access.is_assigned_trainer(u, values.city)
+    ]
+    if unassigned:
+        raise CohortRefused("trainers", unassigned)
+
+
 def create_cohort(creator: User, values: CohortValues) -> Cohort:
+    """Raises CohortRefused when the creator (or a trainer named) is not assigned to the city."""
+    _check_city(creator, values)
     for _ in range(5):
         cohort = Cohort(join_code=new_join_code(), created_by_id=creator.id)
         _apply(cohort, values)
@@ -219,6 +249,8 @@ def create_cohort(creator: User, values: CohortValues) -> Cohort:
 
 
 def update_cohort(cohort: Cohort, values: CohortValues, actor: User) -> None:
+    """Raises CohortRefused like create_cohort."""
+    _check_city(actor, values)
     _apply(cohort, values)
     trainer_ids = set(values.trainer_ids)
     if actor.role == Role.TRAINER:
@@ -277,20 +309,24 @@ def join_cohort(user: User, code: str) -> Cohort:
 
 
 def add_member(cohort: Cohort, user: User) -> bool:
-    """Add a member; False if they already were one (two clicks record one membership)."""
+    """Add a member; False if they already were one (two clicks record one membership). The
+    member becomes a member of the cohort's city, vouched for by the cohort's creator."""
     try:
         with db.session.begin_nested():
             db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
     except IntegrityError:
         return False
+    city_access.add_cohort_membership(cohort, user)
     db.session.commit()
     return True
 
 
-def remove_member(cohort: Cohort, user_id: int) -> None:
+def remove_member(cohort: Cohort, user_id: int, actor: User | None = None) -> None:
+    """Remove a member; the city membership this cohort granted them ends with it."""
     db.session.execute(
         delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
     )
+    city_access.drop_cohort_membership(cohort, user_id, actor)
     db.session.commit()
 
 

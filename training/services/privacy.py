@@ -49,6 +49,7 @@ from training.models import (
     User,
 )
 from training.models.base import utcnow
+from training.services import city_access
 
 log = logging.getLogger(__name__)
 
@@ -291,6 +292,7 @@ def delete_account(user: User) -> None:
     user_id = user.id
     db.session.execute(sa.delete(Certificate).where(Certificate.user_id == user_id))
     db.session.execute(sa.delete(CohortTrainer).where(CohortTrainer.user_id == user_id))
+    city_access.end_all_access(user)
     user.name = DELETED_NAME
     user.email = f"deleted-{user_id}-{secrets.token_hex(6)}@{DELETED_DOMAIN}"
     # Not a hash of anything: no password can ever match it.

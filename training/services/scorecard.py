@@ -16,12 +16,11 @@ from training.models import (
     AssessmentAnswer,
     City,
     Essential,
-    Role,
     ScorecardQuestion,
     User,
 )
 from training.models.base import utcnow
-from training.services.cohorts import trains_city
+from training.services import city_access
 
 MAX_SCORE = 3
 TEXT_LIMITS = {"comments": 4000, "evidence": 4000, "actions": 4000, "responsible": 300, "timescale": 200}
@@ -31,17 +30,13 @@ TEXT_LIMITS = {"comments": 4000, "evidence": 4000, "actions": 4000, "responsible
 
 
 def can_view_city_scorecard(user: User, city: City) -> bool:
-    """Scorecard answers are sensitive: only the city's own people, the trainers of the city's
-    cohorts and admins see them."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMIN or user.city_id == city.id:
-        return True
-    return user.role == Role.TRAINER and trains_city(user, city)
+    """Scorecard answers are sensitive: only the city's members (vouched for, not declared), the
+    trainers assigned to the city and admins see them (rules in training/services/city_access.py)."""
+    return city_access.can_view_city_scorecard(user, city)
 
 
 def can_edit_city_scorecard(user: User, city: City) -> bool:
-    return can_view_city_scorecard(user, city)
+    return city_access.can_edit_city_scorecard(user, city)
 
 
 # --- reading -----------------------------------------------------------------------------

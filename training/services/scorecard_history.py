@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from training.extensions import db
-from training.models import Assessment, AssessmentAnswer, City, Essential, ScorecardQuestion, User
+from training.models import Assessment, AssessmentAnswer, City, Essential, Role, ScorecardQuestion, User
 from training.models.base import utcnow
+from training.services.city_access import NotAllowed, can_edit_city_scorecard, is_delegation_lead
 from training.services.scorecard import MAX_SCORE, get_current_assessment, get_scorecard
 
 COPIED_FIELDS = ("score", "comments", "evidence", "actions", "responsible", "timescale")
@@ -29,10 +30,23 @@ def get_assessment(city: City, assessment_id: int) -> Assessment | None:
     return assessment if assessment is not None and assessment.city_id == city.id else None
 
 
+def can_start_assessment(user: User, city: City, source: str = "copy") -> bool:
+    """A new assessment is started by a trainer assigned to the city or an admin; an imported
+    workbook (source "import") may also come from the city's delegation lead."""
+    if not getattr(user, "is_authenticated", False) or not can_edit_city_scorecard(user, city):
+        return False
+    if user.role in (Role.TRAINER, Role.ADMIN):
+        return True
+    return source == "import" and is_delegation_lead(user, city)
+
+
 def start_new_assessment(user: User, city: City, source: str = "copy") -> Assessment:
     """Close the current assessment and open the next one, starting from its answers.
 
-    The copied answers are a starting point: they are not agreed yet (a new workshop agrees them)."""
+    The copied answers are a starting point: they are not agreed yet (a new workshop agrees them).
+    Raises NotAllowed unless `can_start_assessment`."""
+    if not can_start_assessment(user, city, source):
+        raise NotAllowed()
     last = get_current_assessment(city)
     new = Assessment(
         city_id=city.id,

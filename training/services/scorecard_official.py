@@ -21,15 +21,13 @@ from xml.sax.saxutils import escape
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy import select
 
 from training.extensions import db
-from training.models import AssessmentAnswer, City, Cohort, CohortMember, Role, User
-from training.services import scorecard as sc
+from training.models import AssessmentAnswer, City, User
 from training.services import scorecard_xlsx
 from training.services.city_profile import PROFILE_CELLS, clean_profile
 from training.services.scorecard import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
-from training.services.scorecard_history import start_new_assessment
+from training.services.scorecard_history import can_start_assessment, start_new_assessment
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # as the request limit; the blank official tool is about 1 MB
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # the blank unpacks to about 3 MB
@@ -70,24 +68,10 @@ def text_cell(name: str, row: int) -> str:
 # --- who may import -----------------------------------------------------------------------------
 
 
-def is_city_lead(user: User, city: City) -> bool:
-    """The user leads the delegation of a cohort of this city."""
-    query = (
-        select(CohortMember.id)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .where(Cohort.city_id == city.id, CohortMember.user_id == user.id, CohortMember.is_lead)
-        .limit(1)
-    )
-    return db.session.scalar(query) is not None
-
-
 def can_import(user: User, city: City) -> bool:
-    """A trainer or admin who works with the city, or the city's delegation lead."""
-    if not user.is_authenticated or not sc.can_view_city_scorecard(user, city):
-        return False
-    if user.role in (Role.TRAINER, Role.ADMIN):
-        return True
-    return sc.can_edit_city_scorecard(user, city) and is_city_lead(user, city)
+    """A trainer assigned to the city, an admin, or the city's delegation lead
+    (scorecard_history.can_start_assessment with source="import")."""
+    return can_start_assessment(user, city, source="import")
 
 
 # --- the preview between upload and confirmation ----------------------------------------------

@@ -17,7 +17,7 @@ from training.models import AssessmentAnswer, City, User
 from training.services.city_profile import PROFILE_CELLS, clean_profile
 from training.services.exports import neutralise
 from training.services.scorecard import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
-from training.services.scorecard_history import start_new_assessment
+from training.services.scorecard_history import NotAllowed, can_start_assessment, start_new_assessment
 
 FIELDS = ("score", "comments", "evidence", "actions", "responsible", "timescale")
 HEADERS = {
@@ -182,7 +182,10 @@ def read_workbook(data: bytes, card: Scorecard) -> dict[str, dict[str, object]]:
 
 def import_workbook(user: User, city: City, data: bytes):
     """Import into a new assessment (the current one is closed as a snapshot). Raises
-    ImportRefused and changes nothing when the file is wrong."""
+    ImportRefused and changes nothing when the file is wrong; NotAllowed (checked before the
+    file is read) unless the user may start an assessment of the city."""
+    if not can_start_assessment(user, city):
+        raise NotAllowed()
     answers = read_workbook(data, get_scorecard(None))
     assessment = start_new_assessment(user, city, source="import")
     for qid, fields in answers.items():

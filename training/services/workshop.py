@@ -21,6 +21,7 @@ from training.models import (
     User,
 )
 from training.models.base import utcnow
+from training.services.city_access import can_edit_city_scorecard, can_view_city_scorecard
 from training.services.cohorts import can_manage_cohort, is_member, list_members
 from training.services.scorecard import (
     MAX_SCORE,
@@ -51,14 +52,23 @@ def is_lead(user: User, cohort: Cohort) -> bool:
 
 
 def can_view_workshop(user: User, cohort: Cohort) -> bool:
-    """The delegation (members), its trainers and admins."""
-    return can_manage_cohort(user, cohort) or (user.is_authenticated and is_member(user, cohort))
+    """The delegation (members), its trainers and admins — and only those who may see the
+    city's scorecard (a membership revoked by the city ends the workshop too)."""
+    if not (can_manage_cohort(user, cohort) or (user.is_authenticated and is_member(user, cohort))):
+        return False
+    return can_view_city_scorecard(user, cohort.city)
 
 
 def can_record_agreed(user: User, cohort: Cohort) -> bool:
-    """A trainer of the cohort, an admin, or the delegation lead named by a trainer."""
-    return can_manage_cohort(user, cohort) or (
-        user.is_authenticated and user.role != Role.EDITOR and is_lead(user, cohort)
+    """A trainer of the cohort, an admin, or the delegation lead named by a trainer (still a
+    member of the city)."""
+    if can_manage_cohort(user, cohort):
+        return can_edit_city_scorecard(user, cohort.city)
+    return (
+        user.is_authenticated
+        and user.role != Role.EDITOR
+        and is_lead(user, cohort)
+        and can_edit_city_scorecard(user, cohort.city)
     )
 
 

@@ -37,3 +37,8 @@ class CityForm(FlaskForm):
         default="中国",
         validators=[DataRequired(_l("Enter the country.")), Length(max=120)],
     )
+
+
+class AssignTrainerForm(FlaskForm):
+    trainer = SelectField(_l("Trainer"), coerce=int, validators=[DataRequired(_l("Choose a trainer."))])
+    city = SelectField(_l("City"), coerce=int, validators=[DataRequired(_l("Choose a city."))])

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
-from training.services import accounts, cities
+from training.i18n import current_locale
+from training.services import accounts, cities, city_access
 from training.web.access import role_required
 from training.web.admin import bp
-from training.web.admin.forms import ROLE_LABELS, CityForm, RoleForm
+from training.web.admin.forms import ROLE_LABELS, AssignTrainerForm, CityForm, RoleForm
 
 
 @bp.get("/")
@@ -67,3 +71,75 @@ def city_list():
     return render_template("admin/cities.html", form=form, rows=cities.list_cities()), (
         422 if form.errors else 200
     )
+
+
+# --- trainers' cities ------------------------------------------------------------------------
+
+
+def _assign_form() -> AssignTrainerForm:
+    form = AssignTrainerForm()
+    locale = current_locale()
+    form.trainer.choices = [SelectChoice("0", _("Choose a trainer…"))] + [
+        SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in city_access.list_trainers()
+    ]
+    form.city.choices = [SelectChoice("0", _("Choose a city…"))] + [
+        SelectChoice(str(c.id), c.label(locale)) for c in cities.list_cities()
+    ]
+    return form
+
+
+@bp.route("/trainers", methods=["GET", "POST"])
+@role_required("admin")
+def trainers():
+    """Assign trainers to cities and answer trainers' requests for a city."""
+    form = _assign_form()
+    if form.validate_on_submit():
+        trainer, city = accounts.get_user(form.trainer.data), cities.get_city(form.city.data)
+        if trainer is None or city is None:
+            abort(404)
+        city_access.assign_trainer_city(trainer, city, current_user)
+        flash(
+            _("%(name)s is assigned to %(city)s.", name=trainer.name, city=city.name(current_locale())),
+            "success",
+        )
+        return redirect(url_for("admin.trainers"))
+    return render_template(
+        "admin/trainers.html",
+        form=form,
+        assignments=city_access.list_assignments(),
+        requests=city_access.list_pending_requests(kind=city_access.TRAINER),
+        csrf_form=FlaskForm(),
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/trainers/<int:assignment_id>/revoke")
+@role_required("admin")
+def revoke_trainer(assignment_id: int):
+    assignment = city_access.get_assignment(assignment_id)
+    if assignment is None:
+        abort(404)
+    if FlaskForm().validate_on_submit():
+        city_access.revoke_trainer_city(assignment, current_user)
+        flash(_("The assignment is revoked."), "success")
+    return redirect(url_for("admin.trainers"))
+
+
+@bp.post("/trainers/requests/<int:request_id>/<any(approve, refuse):decision>")
+@role_required("admin")
+def decide_trainer_request(request_id: int, decision: str):
+    found = city_access.get_request(request_id)
+    if found is None or found.kind != city_access.TRAINER:
+        abort(404)
+    if FlaskForm().validate_on_submit():
+        try:
+            if decision == "approve":
+                city_access.approve_trainer_city(found, current_user)
+                flash(_("The request is approved: the trainer is assigned to the city."), "success")
+            else:
+                city_access.refuse_trainer_city(found, current_user)
+                flash(_("The request is refused."), "success")
+        except city_access.AlreadyDecided:
+            flash(_("This request was already answered."), "info")
+        except ValueError:
+            flash(_("This person is no longer a trainer: nothing was assigned."), "error")
+    return redirect(url_for("admin.trainers"))

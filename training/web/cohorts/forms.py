@@ -65,3 +65,9 @@ class SessionForm(FlaskForm):
     title = StringField(_l("Session"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date."))])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+
+
+class CityRequestForm(FlaskForm):
+    """A trainer asks an admin to be assigned to a city."""
+
+    city = SelectField(_l("City"), coerce=int, validators=[DataRequired(_l("Choose a city."))])

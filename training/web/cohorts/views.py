@@ -13,6 +13,7 @@ from training.services import (
     accounts,
     certificates,
     cities,
+    city_access,
     cohort_invitations,
     cohorts,
     exports,
@@ -25,7 +26,7 @@ from training.services.progress_matrix import build_cohort_matrix, sort_and_filt
 from training.services.recommendations import recommend
 from training.web.access import role_required
 from training.web.cohorts import bp
-from training.web.cohorts.forms import CohortForm, InviteForm, JoinForm, SessionForm
+from training.web.cohorts.forms import CityRequestForm, CohortForm, InviteForm, JoinForm, SessionForm
 from training.web.public_links import external_url
 
 STAFF = ("trainer", "admin")
@@ -41,14 +42,32 @@ def _cohort_or_404(cohort_id: int):
 
 
 def _fill_choices(form: CohortForm) -> None:
+    """A trainer chooses among the cities an admin assigned them to; an admin among all."""
     locale = current_locale()
+    allowed = (
+        cities.list_cities()
+        if current_user.role == "admin"
+        else city_access.list_trainer_cities(current_user)
+    )
     form.city.choices = [SelectChoice("0", _("Choose a city…"))] + [
-        SelectChoice(str(c.id), c.label(locale)) for c in cities.list_cities()
+        SelectChoice(str(c.id), c.label(locale)) for c in allowed
     ]
     form.modules.choices = [SelectChoice(str(m.id), m.title(locale)) for m in learning.list_modules()]
     form.trainers.choices = [
         SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in cohorts.list_trainer_candidates()
     ]
+
+
+def _refused(form: CohortForm, refused: cohorts.CohortRefused) -> None:
+    if refused.reason == "trainers":
+        form.trainers.errors.append(
+            _(
+                "Not assigned to this city: %(names)s. An administrator assigns trainers to cities.",
+                names=", ".join(refused.names),
+            )
+        )
+    else:
+        form.city.errors.append(_("You are not assigned to this city. Ask an administrator."))
 
 
 def _values(form: CohortForm):
@@ -67,11 +86,55 @@ def _values(form: CohortForm):
     )
 
 
+def _city_request_form() -> CityRequestForm:
+    """The cities a trainer may still ask for (not assigned, not already asked)."""
+    form = CityRequestForm()
+    taken = {c.id for c in city_access.list_trainer_cities(current_user)}
+    taken |= {c.id for c in city_access.list_pending_trainer_requests(current_user)}
+    locale = current_locale()
+    form.city.choices = [SelectChoice("0", _("Choose a city…"))] + [
+        SelectChoice(str(c.id), c.label(locale)) for c in cities.list_cities() if c.id not in taken
+    ]
+    return form
+
+
 @bp.get("/")
 @role_required(*STAFF)
 def index():
     rows = cohorts.list_cohorts_for(current_user)
-    return render_template("cohorts/index.html", rows=rows, counts=cohorts.member_counts(rows))
+    trainer = current_user.role == "trainer"
+    return render_template(
+        "cohorts/index.html",
+        rows=rows,
+        counts=cohorts.member_counts(rows),
+        my_cities=city_access.list_trainer_cities(current_user) if trainer else [],
+        asked=city_access.list_pending_trainer_requests(current_user) if trainer else [],
+        city_form=_city_request_form() if trainer else None,
+    )
+
+
+@bp.post("/cities/request")
+@role_required("trainer")
+def request_city():
+    """A trainer asks to train in a city; an admin approves (Administration › Trainers)."""
+    form = _city_request_form()
+    if form.validate_on_submit():
+        city = cities.get_city(form.city.data)
+        if city is None:
+            abort(404)
+        city_access.request_trainer_city(current_user, city)
+        flash(
+            _(
+                "Your request to train in %(city)s is sent to the administrators.",
+                city=city.name(current_locale()),
+            ),
+            "success",
+        )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(url_for("cohorts.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -85,9 +148,15 @@ def create():
     if form.validate_on_submit():
         values = _values(form)
         if values is not None:
-            cohort = cohorts.create_cohort(current_user, values)
-            flash(_("The cohort is created. Its join code is %(code)s.", code=cohort.join_code), "success")
-            return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
+            try:
+                cohort = cohorts.create_cohort(current_user, values)
+            except cohorts.CohortRefused as refused:
+                _refused(form, refused)
+            else:
+                flash(
+                    _("The cohort is created. Its join code is %(code)s.", code=cohort.join_code), "success"
+                )
+                return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=None), (422 if form.errors else 200)
 
 
@@ -104,9 +173,13 @@ def edit(cohort_id: int):
     if form.validate_on_submit():
         values = _values(form)
         if values is not None:
-            cohorts.update_cohort(cohort, values, current_user)
-            flash(_("The cohort is saved."), "success")
-            return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
+            try:
+                cohorts.update_cohort(cohort, values, current_user)
+            except cohorts.CohortRefused as refused:
+                _refused(form, refused)
+            else:
+                flash(_("The cohort is saved."), "success")
+                return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=cohort), (422 if form.errors else 200)
 
 
@@ -144,7 +217,7 @@ def matrix(cohort_id: int):
 def remove_member(cohort_id: int, user_id: int):
     cohort = _cohort_or_404(cohort_id)
     if FlaskForm().validate_on_submit():
-        cohorts.remove_member(cohort, user_id)
+        cohorts.remove_member(cohort, user_id, current_user)
         flash(_("The trainee was removed from the cohort; their own progress is kept."), "success")
     return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
 

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from training.i18n import current_locale
 from training.services import (
     certificates,
+    city_access,
     cohort_invitations,
     cohorts,
     curriculum_cache,
@@ -43,7 +44,9 @@ def my_learning():
     order = {module_id: i for i, module_id in enumerate(assigned)}
     rows.sort(key=lambda row: (row.module.id not in order, order.get(row.module.id, 0)))
     advice = None
-    assessment = scorecard.get_current_assessment(current_user.city) if current_user.city else None
+    # The city whose scorecard the trainee may read (a membership), not the city they declared.
+    scorecard_city = city_access.scorecard_city_for(current_user)
+    assessment = scorecard.get_current_assessment(scorecard_city) if scorecard_city else None
     if assessment is not None:
         # Only the weakest Essentials and their modules are shown here: no wording, no case studies.
         advice = recommend(
@@ -55,6 +58,7 @@ def my_learning():
         "learn/my_learning.html",
         rows=rows,
         advice=advice,
+        scorecard_city=scorecard_city,
         assigned=set(assigned),
         memberships=cohorts.list_memberships(current_user),
         invitations=cohort_invitations.list_for_user(current_user),
@@ -176,4 +180,7 @@ def apply_to_city(slug: str):
     if current_user.city_id is None:
         flash(_("Choose your city in your profile first."), "info")
         return redirect(url_for("auth.profile"))
-    return redirect(url_for("scorecard.module_questions", city_id=current_user.city_id, slug=module.slug))
+    city = city_access.scorecard_city_for(current_user)
+    if city is None:  # a member of no city (or of several): the scorecard index explains or lists
+        return redirect(url_for("scorecard.index"))
+    return redirect(url_for("scorecard.module_questions", city_id=city.id, slug=module.slug))

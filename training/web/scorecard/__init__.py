@@ -2,4 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint("scorecard", __name__, url_prefix="/scorecard")
 
-from training.web.scorecard import history_views, official_views, views, workshop_views  # noqa: E402,F401
+from training.web.scorecard import (  # noqa: E402,F401
+    history_views,
+    members_views,
+    official_views,
+    views,
+    workshop_views,
+)

@@ -25,10 +25,6 @@ def _city(city_id: int):
     return city
 
 
-def can_start_assessment(user, city) -> bool:
-    return user.role in ("trainer", "admin") and sc.can_view_city_scorecard(user, city)
-
-
 @bp.get("/city/<int:city_id>/history")
 @login_required
 def history_view(city_id: int):
@@ -39,7 +35,7 @@ def history_view(city_id: int):
         city=city,
         trend=trend,
         chart=trend_chart(trend, current_locale()),
-        can_start=can_start_assessment(current_user, city),
+        can_start=history.can_start_assessment(current_user, city),
         can_import=scorecard_official.can_import(current_user, city),
         form=FlaskForm(),
     )
@@ -49,7 +45,7 @@ def history_view(city_id: int):
 @login_required
 def new_assessment(city_id: int):
     city = _city(city_id)
-    if not can_start_assessment(current_user, city):
+    if not history.can_start_assessment(current_user, city):
         abort(403)
     if FlaskForm().validate_on_submit():
         assessment = history.start_new_assessment(current_user, city)

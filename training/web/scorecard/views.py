@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
 from training.models import AssessmentAnswer
-from training.services import cities, cohorts, evaluation, learning, workshop
+from training.services import cities, city_access, cohorts, evaluation, learning, workshop
 from training.services import scorecard as sc
 from training.services import scorecard_history as history
 from training.services.recommendations import recommend
@@ -28,10 +28,35 @@ def _city_for(city_id: int, edit: bool = False):
 @bp.get("/")
 @login_required
 def index():
-    if current_user.city_id is None:
-        flash(_("Choose your city in your profile first."), "info")
-        return redirect(url_for("auth.profile"))
-    return redirect(url_for("scorecard.overview", city_id=current_user.city_id))
+    """Your city's scorecard: the city you are a member of (the profile city only if you are);
+    a list when there are several; otherwise a page to ask to join your city's delegation."""
+    city = city_access.scorecard_city_for(current_user)
+    if city is not None:
+        return redirect(url_for("scorecard.overview", city_id=city.id))
+    choices = city_access.list_scorecard_cities(current_user)
+    own = next((c for c in choices if c.id == current_user.city_id), None)
+    if own is not None or len(choices) == 1:
+        return redirect(url_for("scorecard.overview", city_id=(own or choices[0]).id))
+    if choices:
+        return render_template("scorecard/choose.html", choices=choices)
+    pending = city_access.get_pending_request(current_user, current_user.city) if current_user.city else None
+    return render_template("scorecard/ask.html", pending=pending, form=FlaskForm())
+
+
+@bp.post("/city/<int:city_id>/request")
+@login_required
+def request_membership(city_id: int):
+    """Ask to join the delegation of the city on one's profile (the only city one may ask for)."""
+    city = cities.get_city(city_id)
+    if city is None or city.id != current_user.city_id:
+        abort(404)
+    if FlaskForm().validate_on_submit():
+        if city_access.request_membership(current_user, city) is None:
+            return redirect(url_for("scorecard.overview", city_id=city.id))
+        flash(
+            _("Your request is sent. The delegation lead or a trainer of the city will answer it."), "success"
+        )
+    return redirect(url_for("scorecard.index"))
 
 
 @bp.get("/city/<int:city_id>/")
@@ -39,7 +64,16 @@ def index():
 def overview(city_id: int):
     city = _city_for(city_id)
     card = sc.get_scorecard(sc.get_current_assessment(city))
-    return render_template("scorecard/overview.html", city=city, card=card)
+    can_manage = city_access.can_manage_members(current_user, city)
+    return render_template(
+        "scorecard/overview.html",
+        city=city,
+        card=card,
+        members=city_access.list_members(city),
+        requests=city_access.list_pending_requests(city) if can_manage else [],
+        can_manage=can_manage,
+        form=FlaskForm(),
+    )
 
 
 def _version(qid: str) -> int:
