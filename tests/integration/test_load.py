@@ -28,6 +28,7 @@ from training.extensions import db
 from training.models import (
     AnswerChange,
     AssessmentAnswer,
+    CityMembership,
     Lesson,
     LessonCompletion,
     Module,
@@ -85,6 +86,9 @@ def _seed(url: str) -> Plan:
             for n, city in enumerate(town)
         ]
         db.session.add_all(users)
+        db.session.flush()
+        # Each trainee speaks for their city: a membership an admin granted (issue 21).
+        db.session.add_all(CityMembership(user_id=u.id, city_id=u.city_id, how="admin") for u in users)
         db.session.commit()
         module = db.session.scalar(sa.select(Module).where(Module.slug == MODULE))
         lessons = db.session.scalars(
