@@ -101,14 +101,28 @@ def action_plan(city_id: int):
 # --- export, import and the printable report ---------------------------------------------------
 
 PROBLEM_TEXT = {
-    "file_too_large": _l("The file is larger than 2 MB."),
+    "too_large": _l("The file is larger than 2 MB."),
     "not_a_workbook": _l("This is not an Excel workbook (.xlsx), or it is damaged."),
+    "too_many_members": _l("The file holds too many parts to be a workbook of this layout."),
+    "member_too_large": _l("A part of the file is too large once unpacked."),
+    "too_much_data": _l("The file holds too much data once unpacked."),
+    "too_compressed": _l("The file is compressed far more than a workbook can be (a “zip bomb”)."),
+    "forbidden_xml": _l(
+        "The file contains XML that is not accepted (a document type, entity declarations or an "
+        "encoding other than UTF-8). Save it again from Excel or LibreOffice as .xlsx."
+    ),
+    "too_many_cells": _l("A sheet is far larger than this layout (too many rows, columns or cells)."),
+    "macros": _l("Workbooks with macros (.xlsm) are not accepted here: save it as .xlsx."),
+    "too_slow": _l("Reading the file took too long; it is refused."),
     "missing_sheet": _l("The sheet is missing."),
     "unknown_question": _l("This question id is not in the scorecard."),
     "bad_score": _l("The score must be 0, 1, 2 or 3 (or empty)."),
     "too_long": _l("The text is too long."),
     "missing_question": _l("A question is missing: %(qid)s."),
 }
+
+
+PROBLEMS_SHOWN = 50  # the page lists the first ones and says how many more there are
 
 
 def _describe(problem) -> str:
@@ -168,7 +182,8 @@ def import_xlsx(city_id: int):
             flash(_("The workbook is imported as assessment no. %(n)d.", n=assessment.sequence), "success")
             return redirect(url_for("scorecard.results", city_id=city.id))
     code = 422 if (problems or form.errors) else 200
-    return render_template("scorecard/import.html", city=city, form=form, problems=problems), code
+    shown, more = problems[:PROBLEMS_SHOWN], max(0, len(problems) - PROBLEMS_SHOWN)
+    return render_template("scorecard/import.html", city=city, form=form, problems=shown, more=more), code
 
 
 @bp.get("/city/<int:city_id>/report")
