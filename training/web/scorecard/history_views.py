@@ -122,6 +122,19 @@ PROBLEM_TEXT = {
 }
 
 
+# A workbook up to this size reaches the import's own checks (and the page's message, "larger than
+# 2 MB") instead of the bare 413 page; CSRF reads the form in a before-request function, hence the
+# same early hook as the case-study editor's.
+IMPORT_REQUEST_LIMIT = 8 * 1024 * 1024
+
+
+def _raise_import_limit() -> None:
+    if request.endpoint == "scorecard.import_xlsx":
+        request.max_content_length = IMPORT_REQUEST_LIMIT
+
+
+bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_import_limit))
+
 PROBLEMS_SHOWN = 50  # the page lists the first ones and says how many more there are
 
 
