@@ -98,6 +98,15 @@ def _data(form: CaseStudyForm, previous: dict) -> dict:
     return data
 
 
+MARKDOWN_KEYS = ("body_en", "body_zh")
+
+
+def _previewable(form: CaseStudyForm, data: dict) -> dict:
+    """A Markdown text the form refused (too long, too complex) is left out of the preview: its
+    error shows next to the field, which keeps what was typed."""
+    return {**data, **{key: "" for key in MARKDOWN_KEYS if form[key].errors}}
+
+
 def _upload(form: CaseStudyForm) -> bytes | None:
     file = form.cover_upload.data
     return file.read() if file and getattr(file, "filename", "") else None
@@ -144,7 +153,7 @@ def create():
     if request.form.get("action") == "preview":
         if _upload(form):
             form.cover_upload.errors.append(_("The image is uploaded when you save; choose it again then."))
-        return _render_form(form, None, preview=build_preview(form.slug.data or "", data))
+        return _render_form(form, None, preview=build_preview(form.slug.data or "", _previewable(form, data)))
     if not valid:
         return _render_form(form, None, status=422)
     try:
@@ -180,7 +189,7 @@ def edit(case_study_id: int):
             valid = False
     data = _data(form, current)
     if request.form.get("action") == "preview":
-        return _render_form(form, study, preview=build_preview(study.slug, data))
+        return _render_form(form, study, preview=build_preview(study.slug, _previewable(form, data)))
     if not valid:
         return _render_form(form, study, status=422)
     base = int(form.version.data) if (form.version.data or "").isdigit() else 0
@@ -205,8 +214,9 @@ def preview():
     form.validate_on_submit()
     if not _csrf_ok(form):
         abort(400)
-    study = build_preview(form.slug.data or "", _data(form, {}))
-    return render_template("case_studies/editor/_preview.html", preview=study)
+    study = build_preview(form.slug.data or "", _previewable(form, _data(form, {})))
+    refused = [f"{form[key].label.text}: {error}" for key in MARKDOWN_KEYS for error in form[key].errors]
+    return render_template("case_studies/editor/_preview.html", preview=study, refused=refused)
 
 
 @bp.get("/editor/<int:case_study_id>/")
