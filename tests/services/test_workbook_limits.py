@@ -52,7 +52,10 @@ def rewrite(data: bytes, replace: dict[str, bytes | Callable[[], Iterable[bytes]
     """The workbook with members replaced or added; a callable yields a member's bytes in pieces
     (written as a stream, never held whole)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             if info.filename not in replace:
                 target.writestr(info, source.read(info.filename))
@@ -68,11 +71,14 @@ def rewrite(data: bytes, replace: dict[str, bytes | Callable[[], Iterable[bytes]
 
 def sheet_xml(dimension: str = "A1:B3", prolog: bytes = b"") -> bytes:
     head = SHEET_HEAD if not prolog else SHEET_HEAD.replace(b"\n", b"\n" + prolog, 1)
-    return head + (
-        f'<dimension ref="{dimension}"/><sheetData>'
-        '<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c></row>'
-        "</sheetData></worksheet>"
-    ).encode()
+    return (
+        head
+        + (
+            f'<dimension ref="{dimension}"/><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c></row>'
+            "</sheetData></worksheet>"
+        ).encode()
+    )
 
 
 def million_rows() -> Iterable[bytes]:
@@ -126,7 +132,10 @@ CASES = {
         "too_compressed",
     ),
     "a million rows": (lambda: rewrite(valid_workbook(), {SHEET: million_rows}), "member_too_large"),
-    "an external entity (XXE)": (lambda: rewrite(valid_workbook(), {SHEET: sheet_xml(prolog=XXE)}), "forbidden_xml"),
+    "an external entity (XXE)": (
+        lambda: rewrite(valid_workbook(), {SHEET: sheet_xml(prolog=XXE)}),
+        "forbidden_xml",
+    ),
     "billion laughs": (lambda: rewrite(valid_workbook(), {SHEET: sheet_xml(prolog=LAUGHS)}), "forbidden_xml"),
     "a DTD in the manifest": (
         lambda: rewrite(
@@ -153,9 +162,11 @@ def test_a_pathological_file_is_refused_within_budget(make, reason):
     tracemalloc.start()
     started = time.monotonic()
     try:
-        with pytest.raises(WorkbookRejected) as rejected:
-            with open_workbook_safely(data, max_file_bytes=32 * 1024 * 1024) as book:
-                list(book.rows(book.sheetnames[0], max_row=100, max_col=10))
+        with (
+            pytest.raises(WorkbookRejected) as rejected,
+            open_workbook_safely(data, max_file_bytes=32 * 1024 * 1024) as book,
+        ):
+            list(book.rows(book.sheetnames[0], max_row=100, max_col=10))
         elapsed = time.monotonic() - started
         _current, peak = tracemalloc.get_traced_memory()
     finally:

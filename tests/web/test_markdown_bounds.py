@@ -1,6 +1,7 @@
 """The case-study editor bounds its Markdown: the preview renders pathological texts within a
 budget (it took 13 s for 10,000 "[" and had no length cap), a text over the cap is refused with
-the error next to the field and what was typed kept, and deep nesting (a RecursionError, a 500) is flattened to 20 levels."""
+the error next to the field and what was typed kept, and deep nesting (a RecursionError, a 500)
+is flattened to 20 levels."""
 
 from __future__ import annotations
 
@@ -55,7 +56,9 @@ def test_the_live_preview_refuses_a_text_over_the_cap(client, editor):
 
 def test_the_preview_button_shows_the_error_next_to_the_field_and_keeps_the_text(client, editor):
     body = "Long text. " * (MAX_MARKDOWN_CHARS // 10)
-    response = client.post("/case-studies/editor/new", data=_form(complete(body_en=body), slug="p", action="preview"))
+    response = client.post(
+        "/case-studies/editor/new", data=_form(complete(body_en=body), slug="p", action="preview")
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "The text is too long" in html and body.strip() in html
@@ -63,7 +66,9 @@ def test_the_preview_button_shows_the_error_next_to_the_field_and_keeps_the_text
 
 def test_saving_a_text_over_the_cap_is_refused(client, editor):
     body = "x" * (MAX_MARKDOWN_CHARS + 1)
-    response = client.post("/case-studies/editor/new", data=_form(complete(body_en=body), slug="too-long", action="save"))
+    response = client.post(
+        "/case-studies/editor/new", data=_form(complete(body_en=body), slug="too-long", action="save")
+    )
     assert response.status_code == 422 and "The text is too long" in response.get_data(as_text=True)
     assert cs.get_case_study_by_slug("too-long") is None
 
@@ -71,7 +76,9 @@ def test_saving_a_text_over_the_cap_is_refused(client, editor):
 def test_lists_nested_a_thousand_deep_save_flattened(client, editor):
     body = "- " * 1000 + "deep\n\n" + "1. " * 1000 + "quoted\n\n" + nested_list(80)
     assert len(body) <= MAX_MARKDOWN_CHARS
-    response = client.post("/case-studies/editor/new", data=_form(complete(body_en=body), slug="deep", action="save"))
+    response = client.post(
+        "/case-studies/editor/new", data=_form(complete(body_en=body), slug="deep", action="save")
+    )
     assert response.status_code == 302
     study = cs.get_case_study_by_slug("deep")
     assert "deep" in study.html_en and "quoted" in study.html_en and "level 79" in study.html_en

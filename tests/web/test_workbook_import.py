@@ -57,7 +57,9 @@ def test_a_malformed_workbook_gets_the_page_with_its_message(client, admin, make
 
 def test_the_problem_list_is_capped(client, admin):
     city = admin.city
-    book = openpyxl.load_workbook(io.BytesIO(scorecard_xlsx.export_workbook(city, sc.get_scorecard(None), "en")))
+    book = openpyxl.load_workbook(
+        io.BytesIO(scorecard_xlsx.export_workbook(city, sc.get_scorecard(None), "en"))
+    )
     for row in range(20, 500):
         book["E01"][f"A{row}"] = f"X{row}"  # unknown ids; only rows 2–200 of the layout are read
     out = io.BytesIO()
@@ -100,7 +102,9 @@ def test_a_login_succeeds_while_a_workbook_is_being_read(live, monkeypatch):
 
     monkeypatch.setattr(ExcelReader, "read", slow_read)
     importer, visitor = app.test_client(), app.test_client()
-    assert importer.post("/auth/login", data={"email": "importer@example.org", "password": factories.PASSWORD})
+    assert importer.post(
+        "/auth/login", data={"email": "importer@example.org", "password": factories.PASSWORD}
+    )
     answers = {}
 
     def run_import():
@@ -114,7 +118,9 @@ def test_a_login_succeeds_while_a_workbook_is_being_read(live, monkeypatch):
     thread.start()
     try:
         assert reading.wait(timeout=20), "the import started reading the file"
-        login = visitor.post("/auth/login", data={"email": "visitor@example.org", "password": factories.PASSWORD})
+        login = visitor.post(
+            "/auth/login", data={"email": "visitor@example.org", "password": factories.PASSWORD}
+        )
     finally:
         login_done.set()
         thread.join(timeout=30)

@@ -264,7 +264,9 @@ _PAIRS = {"]": "[", ")": "("}
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
     """Where the code spans are: a run of n backticks up to the next run of exactly n."""
-    runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(text) if text[m.start() - 1 : m.start()] != "\\"]
+    runs = [
+        (m.start(), m.end()) for m in _BACKTICKS_RE.finditer(text) if text[m.start() - 1 : m.start()] != "\\"
+    ]
     following: list[int | None] = [None] * len(runs)
     last: dict[int, int] = {}
     for index in range(len(runs) - 1, -1, -1):

@@ -116,7 +116,9 @@ def _score(value) -> tuple[int | None, bool]:
 
 def expected_questions(card: Scorecard) -> dict[str, set[str]]:
     """The sheets of the layout and the question ids each must hold."""
-    return {sheet_name(row.essential.number): {q.question.id for q in row.questions} for row in card.essentials}
+    return {
+        sheet_name(row.essential.number): {q.question.id for q in row.questions} for row in card.essentials
+    }
 
 
 def read_workbook(data: bytes, layout: Scorecard | Mapping[str, set[str]]) -> dict[str, dict[str, object]]:
@@ -131,7 +133,9 @@ def read_workbook(data: bytes, layout: Scorecard | Mapping[str, set[str]]) -> di
         raise ImportRefused([ImportProblem("", None, "", rejected.reason)]) from None
 
 
-def _read_answers(book: SafeWorkbook, expected_by_sheet: Mapping[str, set[str]]) -> dict[str, dict[str, object]]:
+def _read_answers(
+    book: SafeWorkbook, expected_by_sheet: Mapping[str, set[str]]
+) -> dict[str, dict[str, object]]:
     problems: list[ImportProblem] = []
     answers: dict[str, dict[str, object]] = {}
     for name, expected in expected_by_sheet.items():

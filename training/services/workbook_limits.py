@@ -120,7 +120,9 @@ def _limits(overrides: dict[str, Any]) -> WorkbookLimits:
 # --- the zip, before any parsing --------------------------------------------------------------
 
 
-def check_archive(data: bytes, limits: WorkbookLimits = DEFAULT_LIMITS, deadline: float | None = None) -> None:
+def check_archive(
+    data: bytes, limits: WorkbookLimits = DEFAULT_LIMITS, deadline: float | None = None
+) -> None:
     """Check the file as a zip without parsing its XML; raise WorkbookRejected."""
     deadline = deadline if deadline is not None else time.monotonic() + limits.seconds
     if len(data) > limits.max_file_bytes:
@@ -326,7 +328,9 @@ def open_workbook_safely(data: bytes, **limits: Any) -> SafeWorkbook:
     return safe
 
 
-def read_ranges(data: bytes, ranges: Mapping[str, Sequence[str]], **limits: Any) -> dict[str, dict[str, list]]:
+def read_ranges(
+    data: bytes, ranges: Mapping[str, Sequence[str]], **limits: Any
+) -> dict[str, dict[str, list]]:
     """The values of the given ranges, per sheet: {sheet: {ref: rows of values}}. Each sheet is
     read once, over the bounding box of its ranges."""
     with open_workbook_safely(data, **limits) as book:

@@ -133,7 +133,9 @@ def _raise_import_limit() -> None:
         request.max_content_length = IMPORT_REQUEST_LIMIT
 
 
-bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_import_limit))
+bp.record_once(
+    lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_import_limit)
+)
 
 PROBLEMS_SHOWN = 50  # the page lists the first ones and says how many more there are
 
