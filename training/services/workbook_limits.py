@@ -72,6 +72,7 @@ REASONS = (
 )
 RATIO_FROM = 1024 * 1024  # the ratio is judged on members at least this large, uncompressed
 CHUNK = 64 * 1024
+TAIL = 4096  # longer than any tag the scan looks for
 
 
 class WorkbookRejected(Exception):
@@ -130,7 +131,7 @@ def check_archive(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except Exception:  # noqa: BLE001 - BadZipFile, struct.error, OSError…: not a zip we can read
         raise WorkbookRejected("not_a_workbook", "not a zip") from None
     with archive:
         if len(members) > limits.max_members:
@@ -181,8 +182,7 @@ def _read_member(
                     raise WorkbookRejected("too_slow", member.filename)
     except WorkbookRejected:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
-        # a bad CRC, a truncated member, an encrypted one, an unknown compression method
+    except Exception:  # noqa: BLE001 - a bad CRC, zlib.error, a truncated, encrypted or unknown part
         raise WorkbookRejected("not_a_workbook", member.filename) from None
     if scan is not None:
         scan.close()
@@ -210,8 +210,8 @@ class _XmlScan:
             self._check_encoding(data[:256])
             self.started = True
         cut = data.rfind(b"<")
-        if cut <= 0 or len(data) - cut > CHUNK:
-            cut = len(data) if cut <= 0 else cut
+        if cut == -1 or len(data) - cut > TAIL:  # no tag can reach that far: nothing to keep
+            cut = len(data)
         self._scan(data[:cut])
         self.pending = data[cut:]
 
