@@ -63,3 +63,20 @@ def test_the_largest_number_in_range_reaches_the_pages_without_an_error(app, cli
     }
     assert {rule: code for rule, code in answers.items() if code >= 500} == {}
     assert answers["/quizzes/attempts/<int:attempt_id>"] == 404
+
+
+def test_numbers_out_of_range_in_the_editors_query_strings_and_forms(client, login):
+    from tests.services.test_case_studies import complete
+    from training.services import case_studies as cs
+
+    editor = login(factories.user(Role.ADMIN))
+    study = cs.create_case_study(editor, "range-test", complete())
+    huge = str(10**20)
+    history = client.get(f"/case-studies/editor/{study.id}/history?a={huge}&b={huge}")
+    log = client.get(f"/case-studies/editor/log?page={huge}")
+    assert (history.status_code, log.status_code) == (200, 200)
+    save = client.post(
+        f"/case-studies/editor/{study.id}/edit",
+        data={"slug": "range-test", "title_en": "Range", "version": huge, "action": "save"},
+    )
+    assert save.status_code < 500

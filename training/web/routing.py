@@ -21,6 +21,15 @@ class IdConverter(IntegerConverter):
         )
 
 
+def bounded_int(text: str | None, default: int = 0) -> int:
+    """A number from a query string or a form field, as <int:…> takes it: digits only and at
+    most MAX_ID, else `default` (it would reach the database out of range)."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10 or int(text) > MAX_ID:
+        return default
+    return int(text)
+
+
 def init_routing(app: Flask) -> None:
     """Before any blueprint is registered: rules take their converters when they are added."""
     app.url_map.converters["int"] = IdConverter
