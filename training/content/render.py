@@ -15,12 +15,13 @@ from __future__ import annotations
 import html as html_lib
 import re
 import time
+from collections.abc import Callable
 from functools import partial
 from xml.etree.ElementTree import Element
 
 import bleach
 import markdown
-from bleach.linkifier import LinkifyFilter
+from bleach.linkifier import URL_RE, LinkifyFilter
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -60,6 +61,17 @@ def _link_rel(attrs: dict, new: bool = False) -> dict | None:
     return attrs
 
 
+def _bounded_url_re() -> re.Pattern:
+    r"""bleach's URL pattern starts with `\(*` (any opening parentheses), which makes linkifying
+    a run of n "(" take n² steps (20,000 took 5 s). At most three here: the same links."""
+    first, rest = URL_RE.pattern.split("\n", 1)
+    assert first.lstrip().startswith("\\(*"), "bleach's URL pattern changed"
+    return re.compile("\\({0,3}\n" + rest, URL_RE.flags)
+
+
+LINK_URL_RE = _bounded_url_re()
+
+
 def _cleaner() -> bleach.Cleaner:
     """One pass of html5lib: the allowlist, foreign images out, then links get rel= (linkify in
     the same pass, as bleach's documentation shows, rather than parsing the HTML twice)."""
@@ -69,7 +81,15 @@ def _cleaner() -> bleach.Cleaner:
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[partial(LinkifyFilter, callbacks=[_link_rel], parse_email=False, skip_tags={"pre", "code"})],
+        filters=[
+            partial(
+                LinkifyFilter,
+                callbacks=[_link_rel],
+                parse_email=False,
+                skip_tags={"pre", "code"},
+                url_re=LINK_URL_RE,
+            )
+        ],
     )
 
 
@@ -244,17 +264,17 @@ def close_or_escape_tags(text: str) -> str:
 
 class BalancedBrackets(Treeprocessor):
     """Before the inline patterns run: in every text they will see, "[", "]", "(" and ")"
-    without a partner or nested deeper than MAX_BRACKET_DEPTH get a backslash, outside code
-    spans. Linear in the length of the text."""
+    without a partner or nested deeper than MAX_BRACKET_DEPTH are set aside as literal text,
+    outside code spans. Linear in the length of the text."""
 
     def run(self, root: Element) -> None:
         for element in root.iter():
             if element.tag in ("pre", "code"):
                 continue
             if element.text and not isinstance(element.text, AtomicString):
-                element.text = balance_brackets(element.text)
+                element.text = balance_brackets(element.text, self.md.htmlStash.store)
             if element.tail and not isinstance(element.tail, AtomicString):
-                element.tail = balance_brackets(element.tail)
+                element.tail = balance_brackets(element.tail, self.md.htmlStash.store)
 
 
 _BACKTICKS_RE = re.compile(r"`+")
@@ -284,7 +304,10 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def balance_brackets(text: str) -> str:
+def balance_brackets(text: str, set_aside: Callable[[str], str] | None = None) -> str:
+    """The text with its lone or too deep brackets made literal: each run of them is handed to
+    `set_aside` (which returns a placeholder: Markdown's raw-HTML stash, put back after the inline
+    patterns, so thousands of them cost no inline match each), or else backslash-escaped."""
     if not any(c in text for c in "[]()"):
         return text
     spans = _code_spans(text) if "`" in text else []
@@ -313,8 +336,20 @@ def balance_brackets(text: str) -> str:
     if not escape:
         return text
     pieces, start = [], 0
-    for at in sorted(escape):
-        pieces += [text[start:at], "\\"]
-        start = at
+    for first, last in _runs(sorted(escape)):
+        run = text[first : last + 1]
+        pieces += [text[start:first], set_aside(run) if set_aside else "\\" + "\\".join(run)]
+        start = last + 1
     pieces.append(text[start:])
     return "".join(pieces)
+
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+    """Consecutive positions as (first, last) pairs."""
+    runs: list[tuple[int, int]] = []
+    for at in positions:
+        if runs and runs[-1][1] == at - 1:
+            runs[-1] = (runs[-1][0], at)
+        else:
+            runs.append((at, at))
+    return runs
