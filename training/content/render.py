@@ -114,6 +114,12 @@ def glossary_refs(text: str) -> list[str]:
     return GLOSSARY_LINK_RE.findall(text)
 
 
+MARKDOWN_REFUSED = {  # for content files' error lists (forms have their own translated messages)
+    "too_long": f"is longer than {MAX_MARKDOWN_CHARS} characters: split it",
+    "too_complex": "takes too long to render: simplify its formatting (brackets, lists, quotes)",
+}
+
+
 class MarkdownRefused(ValueError):
     """code: too_long | too_complex"""
 
