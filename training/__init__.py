@@ -162,6 +162,9 @@ def _login_message(_message: str) -> str:
 
 
 def register_blueprints(app: Flask) -> None:
+    from training.web.routing import init_routing
+
+    init_routing(app)  # first: `<int:…>` in every rule below is bounded to the database's range
     from training.web.admin import bp as admin_bp
     from training.web.auth import bp as auth_bp
     from training.web.case_studies import bp as case_studies_bp

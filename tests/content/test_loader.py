@@ -109,3 +109,14 @@ def test_script_in_a_lesson_is_removed_at_render(content_root):
     html = module.lessons[0].html["en"]
     assert "<script" not in html and "javascript:" not in html
     assert "onerror" not in html and "evil.example" not in html
+
+
+def test_a_lesson_over_the_renderers_bounds_is_reported(content_root):
+    from training.content.render import MAX_MARKDOWN_CHARS
+
+    lesson = sorted((content_root / "modules" / "climate-adaptation").glob("01-*.en.md"))[0]
+    lesson.write_text(
+        lesson.read_text(encoding="utf-8") + "\n" + "word " * (MAX_MARKDOWN_CHARS // 5), encoding="utf-8"
+    )
+    errors = _errors(content_root)
+    assert any(lesson.name in e and f"longer than {MAX_MARKDOWN_CHARS} characters" in e for e in errors)

@@ -19,7 +19,13 @@ from training.content.parsing import (
     read_yaml,
     rel_path,
 )
-from training.content.render import glossary_refs, render_markdown
+from training.content.render import (
+    MARKDOWN_REFUSED,
+    MarkdownRefused,
+    glossary_refs,
+    plain_paragraphs,
+    render_markdown_strictly,
+)
 from training.content.schema import HAZARDS, LANGUAGES, REGIONS, TOPICS, CaseStudyDef, GlossaryTermDef
 
 CASE_FILE_RE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>en|zh)\.md$")
@@ -135,6 +141,13 @@ def _load_case_study(slug, by_lang, root, errors) -> CaseStudyDef | None:
     cautionary = en.get("cautionary", False)
     if not isinstance(cautionary, bool):
         err.add("cautionary", "must be true or false")
+    html = {}
+    for lang, body in bodies.items():
+        try:
+            html[lang] = render_markdown_strictly(body)
+        except MarkdownRefused as refused:  # over the renderer's bounds: say so, not plain text
+            Collector(rel_path(by_lang[lang], root), errors).add("(body)", MARKDOWN_REFUSED[refused.code])
+            html[lang] = plain_paragraphs(body)
     return CaseStudyDef(
         slug=slug,
         path=rel_path(by_lang["en"], root),
@@ -150,7 +163,7 @@ def _load_case_study(slug, by_lang, root, errors) -> CaseStudyDef | None:
         cautionary=cautionary is True,
         sources=_case_sources(en.get("sources"), err),
         body=bodies,
-        html={lang: render_markdown(body) for lang, body in bodies.items()},
+        html=html,
         glossary_refs=tuple(ref for body in bodies.values() for ref in glossary_refs(body)),
         version=digest(*raws),
     )

@@ -24,7 +24,13 @@ from training.content.parsing import (
     sources_field,
 )
 from training.content.question_types import QUESTION_TYPES
-from training.content.render import glossary_refs, render_markdown
+from training.content.render import (
+    MARKDOWN_REFUSED,
+    MarkdownRefused,
+    glossary_refs,
+    plain_paragraphs,
+    render_markdown_strictly,
+)
 from training.content.schema import (
     LANGUAGES,
     TOPICS,
@@ -95,7 +101,11 @@ def _load_lessons(folder: Path, root: Path, errors: list[ContentError]) -> tuple
             if not body.strip():
                 err.add("(body)", "the lesson has no text")
             refs.extend(glossary_refs(body))
-            html[lang] = render_markdown(body)
+            try:
+                html[lang] = render_markdown_strictly(body)
+            except MarkdownRefused as refused:  # over the renderer's bounds: say so, not plain text
+                err.add("(body)", MARKDOWN_REFUSED[refused.code])
+                html[lang] = plain_paragraphs(body)
         lessons.append(
             LessonDef(
                 slug=slug,

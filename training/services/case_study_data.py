@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from training.content.render import render_markdown
+from training.content.render import MAX_MARKDOWN_CHARS, render_markdown
 from training.content.schema import HAZARDS, REGIONS, TOPICS
 from training.models import CaseStudy
 from training.models.base import utcnow
@@ -29,6 +29,7 @@ MAX_LENGTH = {
     "cover_alt": 300,
     "region": 40,
     "years": 40,
+    "body": MAX_MARKDOWN_CHARS,  # Markdown: the renderer's own limit (training/content/render.py)
 }
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"editor", "images", "new"})

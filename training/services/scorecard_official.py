@@ -19,8 +19,7 @@ from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import get_column_letter
 
 from training.extensions import db
 from training.models import AssessmentAnswer, City, User
@@ -28,6 +27,7 @@ from training.services import scorecard_xlsx
 from training.services.city_profile import PROFILE_CELLS, clean_profile
 from training.services.scorecard import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
 from training.services.scorecard_history import can_start_assessment, start_new_assessment
+from training.services.workbook_limits import SafeWorkbook, WorkbookRejected, open_workbook_safely
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # as the request limit; the blank official tool is about 1 MB
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # the blank unpacks to about 3 MB
@@ -120,22 +120,27 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _open(data: bytes):
-    """The upload as an openpyxl workbook (read-only). At merge this is pointed at
-    `training.services.workbook_limits.open_workbook_safely`, which applies the same limits."""
+def _open(data: bytes) -> SafeWorkbook:
+    """The upload as a workbook read within the limits of workbook_limits (zip, XML, declared
+    sizes, time budget); a refusal keeps workbook_limits' reason as its code."""
     _check_zip(data)
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise OfficialRefused("not_a_workbook") from None
+        return open_workbook_safely(data, max_file_bytes=MAX_FILE_BYTES, allow_macros=True)
+    except WorkbookRejected as rejected:
+        raise OfficialRefused(rejected.reason) from None
 
 
-def _cells(book, name: str, max_row: int, max_col: int = 5) -> dict[str, object]:
+def _cells(book: SafeWorkbook, name: str, max_row: int, max_col: int = 5) -> dict[str, object]:
+    if name not in book.sheetnames:
+        raise KeyError(name)
     values: dict[str, object] = {}
-    for row in book[name].iter_rows(min_row=1, max_row=max_row, max_col=max_col):
-        for cell in row:
-            if getattr(cell, "value", None) is not None:
-                values[cell.coordinate] = cell.value
+    try:
+        for r, row in enumerate(book.rows(name, min_row=1, max_row=max_row, max_col=max_col), start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    values[f"{get_column_letter(c)}{r}"] = value
+    except WorkbookRejected as rejected:
+        raise OfficialRefused(rejected.reason) from None
     return values
 
 
@@ -266,7 +271,12 @@ def read_official(book) -> Preview:
 
 def read_upload(data: bytes, card: Scorecard | None = None) -> Preview:
     """Recognise and read an uploaded workbook of either layout; raises OfficialRefused (for a
-    file that is not understood) or scorecard_xlsx.ImportRefused (a platform export with errors)."""
+    file that is not understood) or scorecard_xlsx.ImportRefused (a platform export with errors).
+
+    The transaction the request opened so far is ended first: on SQLite a form's transaction holds
+    the write lock, which every other writer (a login included) would wait for while the file is
+    read."""
+    db.session.commit()
     book = _open(data)
     try:
         layout = detect_layout(book)
@@ -466,7 +476,9 @@ def has_macros(data: bytes) -> bool:
 
 
 def export_into_official(template: bytes, card: Scorecard, profile: dict[str, str]) -> bytes:
-    """A copy of the uploaded official workbook with the city's answers in it."""
+    """A copy of the uploaded official workbook with the city's answers in it. Like read_upload,
+    it ends the request's transaction before reading the file."""
+    db.session.commit()
     archive = _check_zip(template)
     book = _open(template)
     try:

@@ -5,12 +5,11 @@ the import of such a workbook into a new assessment. A wrong or damaged file cha
 from __future__ import annotations
 
 import io
-import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from training.extensions import db
 from training.models import AssessmentAnswer, City, User
@@ -18,6 +17,7 @@ from training.services.city_profile import PROFILE_CELLS, clean_profile
 from training.services.exports import neutralise
 from training.services.scorecard import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
 from training.services.scorecard_history import NotAllowed, can_start_assessment, start_new_assessment
+from training.services.workbook_limits import SafeWorkbook, WorkbookRejected, open_workbook_safely
 
 FIELDS = ("score", "comments", "evidence", "actions", "responsible", "timescale")
 HEADERS = {
@@ -36,6 +36,8 @@ SUMMARY = {
 }
 MAX_FILE_BYTES = 2 * 1024 * 1024
 PROFILE_SHEET = "Profile"  # field key | value, the city profile of the assessment
+LAYOUT_ROWS = 200  # rows read per sheet: a header, at most 9 questions, room for blank rows
+PROFILE_ROWS = 100  # rows read of the Profile sheet (about 30 fields)
 
 
 def sheet_name(number: int) -> str:
@@ -88,16 +90,15 @@ def export_workbook(city: City, card: Scorecard, locale: str) -> bytes:
 
 def read_profile(data: bytes) -> dict[str, str]:
     """The city profile of a workbook exported here (none in older exports)."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return {}
     values: dict[str, object] = {}
-    if PROFILE_SHEET in book.sheetnames:
-        for row in book[PROFILE_SHEET].iter_rows(max_col=2, values_only=True):
-            if row and isinstance(row[0], str):
-                values[row[0].strip()] = _text(row[1] if len(row) > 1 else None)
-    book.close()
+    try:
+        with open_workbook_safely(data, max_file_bytes=MAX_FILE_BYTES) as book:
+            if PROFILE_SHEET in book.sheetnames:
+                for row in book.rows(PROFILE_SHEET, max_row=PROFILE_ROWS, max_col=2):
+                    if row and isinstance(row[0], str):
+                        values[row[0].strip()] = _text(row[1] if len(row) > 1 else None)
+    except WorkbookRejected:
+        return {}
     return clean_profile(values)
 
 
@@ -136,24 +137,37 @@ def _score(value) -> tuple[int | None, bool]:
     return None, False
 
 
-def read_workbook(data: bytes, card: Scorecard) -> dict[str, dict[str, object]]:
-    """Parse and check a workbook; every problem names the sheet, row and column."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRefused([ImportProblem("", None, "", "file_too_large")])
+def expected_questions(card: Scorecard) -> dict[str, set[str]]:
+    """The sheets of the layout and the question ids each must hold."""
+    return {
+        sheet_name(row.essential.number): {q.question.id for q in row.questions} for row in card.essentials
+    }
+
+
+def read_workbook(data: bytes, layout: Scorecard | Mapping[str, set[str]]) -> dict[str, dict[str, object]]:
+    """Parse and check a workbook, touching no database; every problem names the sheet, row and
+    column. Only A1:I{LAYOUT_ROWS} of the sheets E01 … E10 is read, within the limits of
+    workbook_limits (a file over them is refused with its reason)."""
+    expected_by_sheet = expected_questions(layout) if isinstance(layout, Scorecard) else layout
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportRefused([ImportProblem("", None, "", "not_a_workbook")]) from None
+        with open_workbook_safely(data, max_file_bytes=MAX_FILE_BYTES) as book:
+            return _read_answers(book, expected_by_sheet)
+    except WorkbookRejected as rejected:
+        raise ImportRefused([ImportProblem("", None, "", rejected.reason)]) from None
+
+
+def _read_answers(
+    book: SafeWorkbook, expected_by_sheet: Mapping[str, set[str]]
+) -> dict[str, dict[str, object]]:
     problems: list[ImportProblem] = []
     answers: dict[str, dict[str, object]] = {}
-    for row in card.essentials:
-        name = sheet_name(row.essential.number)
+    for name, expected in expected_by_sheet.items():
         if name not in book.sheetnames:
             problems.append(ImportProblem(name, None, "", "missing_sheet"))
             continue
-        expected = {q.question.id for q in row.questions}
         seen: set[str] = set()
-        for index, values in enumerate(book[name].iter_rows(min_row=2, values_only=True), start=2):
+        rows = book.rows(name, min_row=2, max_row=LAYOUT_ROWS, max_col=len(HEADERS["en"]))
+        for index, values in enumerate(rows, start=2):
             values = list(values) + [None] * (9 - len(values))
             qid = _text(values[0])
             if not qid:
@@ -174,7 +188,6 @@ def read_workbook(data: bytes, card: Scorecard) -> dict[str, dict[str, object]]:
             answers[qid] = fields
         for qid in sorted(expected - seen):
             problems.append(ImportProblem(name, None, "A", f"missing_question:{qid}"))
-    book.close()
     if problems:
         raise ImportRefused(problems)
     return answers
@@ -183,10 +196,22 @@ def read_workbook(data: bytes, card: Scorecard) -> dict[str, dict[str, object]]:
 def import_workbook(user: User, city: City, data: bytes):
     """Import into a new assessment (the current one is closed as a snapshot). Raises
     ImportRefused and changes nothing when the file is wrong; NotAllowed (checked before the
-    file is read) unless the user may start an assessment of the city."""
-    if not can_start_assessment(user, city):
+    file is read) unless the user may start an assessment of the city.
+
+    The file is read outside any transaction: the one the request opened so far (to load the user
+    and the city) is committed first — on SQLite it holds the write lock, which every other
+    writer, a login included, would wait for while the file is read — and only the answers found
+    are written, in a transaction of their own."""
+    if not can_start_assessment(user, city, source="import"):
         raise NotAllowed()
-    answers = read_workbook(data, get_scorecard(None))
+    layout = expected_questions(get_scorecard(None, texts=False))
+    db.session.commit()
+    answers = read_workbook(data, layout)
+    return save_imported_answers(user, city, answers)
+
+
+def save_imported_answers(user: User, city: City, answers: Mapping[str, Mapping[str, object]]):
+    """Write answers read by read_workbook into a new assessment."""
     assessment = start_new_assessment(user, city, source="import")
     for qid, fields in answers.items():
         if any(v not in (None, "") for v in fields.values()):

@@ -19,6 +19,7 @@ from training.web.access import role_required
 from training.web.case_studies import bp
 from training.web.case_studies import messages as msg
 from training.web.case_studies.forms import EXTRA_SOURCE_ROWS, CaseStudyForm, CommentForm, RestoreForm
+from training.web.routing import bounded_int
 from training.web.vocabulary import HAZARD_LABELS, REGION_LABELS, TOPIC_LABELS
 
 EDITORS = ("editor", "admin")
@@ -98,6 +99,15 @@ def _data(form: CaseStudyForm, previous: dict) -> dict:
     return data
 
 
+MARKDOWN_KEYS = ("body_en", "body_zh")
+
+
+def _previewable(form: CaseStudyForm, data: dict) -> dict:
+    """A Markdown text the form refused (too long, too complex) is left out of the preview: its
+    error shows next to the field, which keeps what was typed."""
+    return {**data, **{key: "" for key in MARKDOWN_KEYS if form[key].errors}}
+
+
 def _upload(form: CaseStudyForm) -> bytes | None:
     file = form.cover_upload.data
     return file.read() if file and getattr(file, "filename", "") else None
@@ -144,7 +154,7 @@ def create():
     if request.form.get("action") == "preview":
         if _upload(form):
             form.cover_upload.errors.append(_("The image is uploaded when you save; choose it again then."))
-        return _render_form(form, None, preview=build_preview(form.slug.data or "", data))
+        return _render_form(form, None, preview=build_preview(form.slug.data or "", _previewable(form, data)))
     if not valid:
         return _render_form(form, None, status=422)
     try:
@@ -180,10 +190,10 @@ def edit(case_study_id: int):
             valid = False
     data = _data(form, current)
     if request.form.get("action") == "preview":
-        return _render_form(form, study, preview=build_preview(study.slug, data))
+        return _render_form(form, study, preview=build_preview(study.slug, _previewable(form, data)))
     if not valid:
         return _render_form(form, study, status=422)
-    base = int(form.version.data) if (form.version.data or "").isdigit() else 0
+    base = bounded_int(form.version.data)
     try:
         revision = cs.save_case_study(current_user, study, data, base, form.note.data or "")
     except cs.SaveConflict as conflict:
@@ -205,8 +215,9 @@ def preview():
     form.validate_on_submit()
     if not _csrf_ok(form):
         abort(400)
-    study = build_preview(form.slug.data or "", _data(form, {}))
-    return render_template("case_studies/editor/_preview.html", preview=study)
+    study = build_preview(form.slug.data or "", _previewable(form, _data(form, {})))
+    refused = [f"{form[key].label.text}: {error}" for key in MARKDOWN_KEYS for error in form[key].errors]
+    return render_template("case_studies/editor/_preview.html", preview=study, refused=refused)
 
 
 @bp.get("/editor/<int:case_study_id>/")
@@ -232,7 +243,7 @@ def transition(case_study_id: int, action: str):
     form = CommentForm()
     if not form.validate_on_submit():
         abort(400)
-    seen = int(form.version.data) if (form.version.data or "").isdigit() else 0
+    seen = bounded_int(form.version.data)
     comment = form.comment.data or ""
     steps = {
         "submit": lambda: workflow.submit_case_study(current_user, study),
@@ -257,8 +268,8 @@ def transition(case_study_id: int, action: str):
 def history(case_study_id: int):
     study = _study_or_404(case_study_id)
     revisions = cs.list_revisions(study)
-    newer = request.args.get("b", type=int) or study.version
-    older = request.args.get("a", type=int) or max(newer - 1, 1)
+    newer = bounded_int(request.args.get("b")) or study.version
+    older = bounded_int(request.args.get("a")) or max(newer - 1, 1)
     rev_a, rev_b = cs.get_revision(study, older), cs.get_revision(study, newer)
     diff = diff_data(rev_a.data, rev_b.data) if rev_a and rev_b and older != newer else None
     return render_template(
@@ -280,7 +291,7 @@ def restore(case_study_id: int, number: int):
     form = RestoreForm()
     if not form.validate_on_submit():
         abort(400)
-    base = int(form.version.data) if (form.version.data or "").isdigit() else 0
+    base = bounded_int(form.version.data)
     try:
         revision = cs.restore_revision(current_user, study, number, base)
     except cs.EditorialError as exc:
@@ -298,7 +309,7 @@ def restore(case_study_id: int, number: int):
 @bp.get("/editor/log")
 @role_required("admin")
 def log():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(bounded_int(request.args.get("page"), 1), 1)
     events = audit.list_events(limit=LOG_PAGE + 1, offset=(page - 1) * LOG_PAGE)
     return render_template(
         "case_studies/editor/log.html",

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
+from training.content.render import MAX_MARKDOWN_CHARS, markdown_problem
 from training.services.case_study_data import MAX_LENGTH, SLUG_RE
 
 EXTRA_SOURCE_ROWS = 2
@@ -46,6 +47,21 @@ class SourceForm(Form):
             raise ValidationError(_l("Give the source a title."))
 
 
+def markdown_text(form, field) -> None:
+    """A Markdown field: at most MAX_MARKDOWN_CHARS characters, and a text the renderer takes
+    within its budget (lists nested that deep, thousands of brackets… are refused here)."""
+    text = field.data or ""
+    if len(text) > MAX_MARKDOWN_CHARS:
+        raise ValidationError(
+            _l("The text is too long: at most %(max)d characters (this one has %(n)d).")
+            % {"max": MAX_MARKDOWN_CHARS, "n": len(text)}
+        )
+    if text and markdown_problem(text):
+        raise ValidationError(
+            _l("This text is too complex to display: simplify its formatting (brackets, lists, quotes).")
+        )
+
+
 def _line(label, name: str):
     return StringField(label, validators=[Optional(), Length(max=MAX_LENGTH[name])])
 
@@ -71,10 +87,10 @@ class CaseStudyForm(FlaskForm):
         _l("Summary (Chinese)"), validators=[Optional(), Length(max=2000)], render_kw=SHORT
     )
     body_en = TextAreaField(
-        _l("Text in Markdown (English)"), validators=[Optional(), Length(max=100_000)], render_kw=LONG
+        _l("Text in Markdown (English)"), validators=[Optional(), markdown_text], render_kw=LONG
     )
     body_zh = TextAreaField(
-        _l("Text in Markdown (Chinese)"), validators=[Optional(), Length(max=100_000)], render_kw=LONG
+        _l("Text in Markdown (Chinese)"), validators=[Optional(), markdown_text], render_kw=LONG
     )
     city_en = _line(_l("City (English)"), "city")
     city_zh = _line(_l("City (Chinese)"), "city")

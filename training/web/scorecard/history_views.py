@@ -98,14 +98,43 @@ def action_plan(city_id: int):
 # --- export, import and the printable report ---------------------------------------------------
 
 PROBLEM_TEXT = {
-    "file_too_large": _l("The file is larger than 2 MB."),
+    "too_large": _l("The file is larger than 2 MB."),
     "not_a_workbook": _l("This is not an Excel workbook (.xlsx), or it is damaged."),
+    "too_many_members": _l("The file holds too many parts to be a workbook of this layout."),
+    "member_too_large": _l("A part of the file is too large once unpacked."),
+    "too_much_data": _l("The file holds too much data once unpacked."),
+    "too_compressed": _l("The file is compressed far more than a workbook can be (a “zip bomb”)."),
+    "forbidden_xml": _l(
+        "The file contains XML that is not accepted (a document type, entity declarations or an "
+        "encoding other than UTF-8). Save it again from Excel or LibreOffice as .xlsx."
+    ),
+    "too_many_cells": _l("A sheet is far larger than this layout (too many rows, columns or cells)."),
+    "macros": _l("Workbooks with macros (.xlsm) are not accepted here: save it as .xlsx."),
+    "too_slow": _l("Reading the file took too long; it is refused."),
     "missing_sheet": _l("The sheet is missing."),
     "unknown_question": _l("This question id is not in the scorecard."),
     "bad_score": _l("The score must be 0, 1, 2 or 3 (or empty)."),
     "too_long": _l("The text is too long."),
     "missing_question": _l("A question is missing: %(qid)s."),
 }
+
+
+# A workbook up to this size reaches the import's own checks (and the page's message, "larger than
+# 2 MB") instead of the bare 413 page; CSRF reads the form in a before-request function, hence the
+# same early hook as the case-study editor's.
+IMPORT_REQUEST_LIMIT = 8 * 1024 * 1024
+
+
+def _raise_import_limit() -> None:
+    if request.endpoint == "scorecard.import_xlsx":
+        request.max_content_length = IMPORT_REQUEST_LIMIT
+
+
+bp.record_once(
+    lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_import_limit)
+)
+
+PROBLEMS_SHOWN = 50  # the page lists the first ones and says how many more there are
 
 
 def _describe(problem) -> str:

@@ -17,7 +17,7 @@ from training.services import scorecard as sc
 from training.services import scorecard_official as official
 from training.services.exports import safe_filename
 from training.web.scorecard import bp
-from training.web.scorecard.history_views import _describe
+from training.web.scorecard.history_views import PROBLEM_TEXT, PROBLEMS_SHOWN, _describe
 from training.web.scorecard.profile_labels import profile_rows
 
 REFUSED = {
@@ -55,7 +55,8 @@ REFUSED = {
 
 
 def refusal_text(refused: official.OfficialRefused) -> str:
-    text = str(REFUSED.get(refused.code, REFUSED["not_a_workbook"]))
+    # workbook_limits' reasons (a zip bomb, a DTD, a sheet far too large…) share the import's texts
+    text = str(REFUSED.get(refused.code) or PROBLEM_TEXT.get(refused.code) or REFUSED["not_a_workbook"])
     cells = ", ".join(refused.cells[:12]) + ("…" if len(refused.cells) > 12 else "")
     return text % {"cells": cells} if "%(cells)s" in text else text
 
@@ -110,7 +111,8 @@ def import_xlsx(city_id: int):
                 essentials={e.essential.number: e.essential for e in sc.get_scorecard(None).essentials},
             )
     code = 422 if (problems or form.errors) else 200
-    return render_template("scorecard/import.html", city=city, form=form, problems=problems), code
+    shown, more = problems[:PROBLEMS_SHOWN], max(0, len(problems) - PROBLEMS_SHOWN)
+    return render_template("scorecard/import.html", city=city, form=form, problems=shown, more=more), code
 
 
 @bp.post("/city/<int:city_id>/import/confirm")
