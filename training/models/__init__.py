@@ -12,7 +12,7 @@ from training.models.cohort import (
 )
 from training.models.content import ContentRevision, Lesson, Module, Question, Quiz
 from training.models.library import CaseStudy, GlossaryTerm
-from training.models.progress import LessonCompletion, QuizAttempt
+from training.models.progress import AttemptGrant, LessonCompletion, QuizAttempt
 from training.models.scorecard import (
     AnswerChange,
     Assessment,
@@ -25,6 +25,7 @@ from training.models.user import Role, User
 
 __all__ = [
     "AnswerChange",
+    "AttemptGrant",
     "Attendance",
     "Certificate",
     "Cohort",

@@ -30,6 +30,7 @@ from training.models.base import pick, utcnow
 from training.services.cohorts import list_members, list_modules
 from training.services.evaluation import FEW_ANSWERS, NOT_DISCRIMINATING, TOO_EASY, TOO_HARD, ItemStats
 from training.services.progress_matrix import Matrix
+from training.services.quizzes import summarise_answer
 
 CellValue = str | int | float | None
 
@@ -54,6 +55,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "percent": "Score %",
         "passed_quiz": "Passed",
         "key": "Question",
+        "dont_know": "(don't know)",
         "essential": "Essential",
         "text": "Question text",
         "n": "Answers",
@@ -91,6 +93,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "percent": "得分（%）",
         "passed_quiz": "是否及格",
         "key": "题目编号",
+        "dont_know": "（不知道）",
         "essential": "要素",
         "text": "题目",
         "n": "作答人数",
@@ -257,19 +260,25 @@ def attempts_table(cohort: Cohort, locale: str) -> Table:
         ]
         shown = set(attempt.question_keys)
         for quiz_id, key in columns:
-            cells.append(_answer(attempt, key, locale) if quiz_id == attempt.quiz_id and key in shown else "")
+            cells.append(
+                _answer(attempt, key, locale, words) if quiz_id == attempt.quiz_id and key in shown else ""
+            )
         table.rows.append(cells)
     return table
 
 
-def _answer(attempt: QuizAttempt, key: str, locale: str) -> str:
+def _answer(attempt: QuizAttempt, key: str, locale: str, words: dict[str, str]) -> str:
+    """The answer in words, with the letter the trainee saw next to each option chosen; a
+    pre-test question left as "don't know" says so."""
     snap = attempt.snapshot.get(key, {})
     response = attempt.answers.get(key)
     try:
-        question_type = get_question_type(snap.get("type", "single"))
+        get_question_type(snap.get("type", "single"))
     except KeyError:  # a type retired since the attempt: show the raw answer
         return "" if response is None else str(response)
-    return question_type.summarise(snap.get("body", {}), response, locale)
+    if response is None:
+        return words["dont_know"] if attempt.kind == QuizAttempt.PRETEST else ""
+    return summarise_answer(attempt, key, locale)
 
 
 def item_table(items: Iterable[ItemStats], locale: str) -> Table:
