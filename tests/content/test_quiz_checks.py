@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from tests.content.test_loader import _edit_yaml, _errors
 from training.content import load_curriculum
-from training.content.loader import _check_key_balance
 from training.content.errors import Collector
+from training.content.loader import _check_key_balance
 
 QUIZ = "quizzes/climate-adaptation.yaml"
 
@@ -41,7 +41,9 @@ def test_true_false_keys_mostly_false_are_refused(content_root):
         for q in data["questions"]:
             if q["type"] == "true_false":
                 q["answer"] = False
-        data["questions"].append({**next(q for q in data["questions"] if q["type"] == "true_false"), "id": "ada-extra"})
+        data["questions"].append(
+            {**next(q for q in data["questions"] if q["type"] == "true_false"), "id": "ada-extra"}
+        )
 
     _edit_yaml(content_root, QUIZ, all_false)
     errors = _errors(content_root)

@@ -41,7 +41,10 @@ def _take(client, answer, url=FINAL):
     form.feed(client.get(url).get_data(as_text=True))
     keys = [name.removeprefix("q-") for name in form.questions]
     _, quiz = factories.adaptation()
-    by_key = {q.key: q for q in db.session.scalars(select(quizzes.Question).where(quizzes.Question.quiz_id == quiz.id))}
+    by_key = {
+        q.key: q
+        for q in db.session.scalars(select(quizzes.Question).where(quizzes.Question.quiz_id == quiz.id))
+    }
     data = {f"q-{key}": _value(answer(by_key[key])) for key in keys}
     response = client.post(url, data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
@@ -88,11 +91,17 @@ def test_review_page_and_csv_export_show_what_the_trainee_saw(client, login):
         chosen = attempt.answers[key]
         first_chosen = chosen[0] if isinstance(chosen, list) else chosen
         letter = "ABCDEFG"[order.index(first_chosen)]
-        assert re.search(rf'data-option="{first_chosen}" class="chosen"><span class="letter">{letter}\.</span>', page)
+        assert re.search(
+            rf'data-option="{first_chosen}" class="chosen"><span class="letter">{letter}\.</span>', page
+        )
     assert shuffled  # the seed did reorder something
 
     login(trainer)
-    rows = list(csv.reader(io.StringIO(client.get(f"/cohorts/{cohort.id}/export/attempts.csv").data.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/cohorts/{cohort.id}/export/attempts.csv").data.decode("utf-8-sig"))
+        )
+    )
     header, row = rows[0], next(r for r in rows[1:] if r[1] == trainee.email)
     for key in attempt.question_keys:
         body = attempt.snapshot[key]["body"]

@@ -40,7 +40,8 @@ class QuestionType:
 
 #: options that only make sense in a fixed order ("all of the above", 以上都对 …)
 POSITIONAL_OPTION = re.compile(
-    r"\b(all|none|both|neither) of (the )?(above|these|the preceding)\b|以上(都|皆|均|全|各项)|上述(都|皆|均|各项)",
+    r"\b(all|none|both|neither) of (the )?(above|these|the preceding)\b"
+    r"|以上(都|皆|均|全|各项)|上述(都|皆|均|各项)",
     re.IGNORECASE,
 )
 

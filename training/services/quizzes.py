@@ -181,7 +181,9 @@ def _seen_keys(user: User, quiz: Quiz) -> Counter:
     """How often this trainee was asked each question of the quiz (pre-test and final)."""
     seen: Counter = Counter()
     for keys in db.session.scalars(
-        select(QuizAttempt.question_keys).where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
+        select(QuizAttempt.question_keys).where(
+            QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id
+        )
     ):
         seen.update(keys or [])
     return seen
@@ -481,7 +483,9 @@ def grant_attempts(actor: User, trainee: User, quiz: Quiz, extra: int, reason: s
         raise GrantRefused("a reason is required")
     if not 1 <= extra <= 10:
         raise GrantRefused("between 1 and 10 attempts")
-    grant = AttemptGrant(user_id=trainee.id, quiz_id=quiz.id, extra=extra, reason=reason, granted_by_id=actor.id)
+    grant = AttemptGrant(
+        user_id=trainee.id, quiz_id=quiz.id, extra=extra, reason=reason, granted_by_id=actor.id
+    )
     db.session.add(grant)
     db.session.commit()
     return grant

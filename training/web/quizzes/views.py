@@ -114,7 +114,9 @@ def out_of_attempts(slug: str):
     if status.can_attempt:
         return redirect(url_for("quizzes.take", slug=slug, kind="final"))
     lessons = learning.list_lessons(module)
-    return render_template("quizzes/out_of_attempts.html", module=module, quiz=quiz, status=status, lessons=lessons)
+    return render_template(
+        "quizzes/out_of_attempts.html", module=module, quiz=quiz, status=status, lessons=lessons
+    )
 
 
 @bp.route("/<slug>/grant/<int:user_id>", methods=["GET", "POST"])
