@@ -133,3 +133,19 @@ def test_pretest_dont_know_is_stored_as_none_and_not_correct(db_session):
     assert isinstance(attempt, QuizAttempt)
     assert attempt.correct == 0 and set(attempt.answers.values()) == {None}
     assert all(item.dont_know for item in quizzes.review_attempt(attempt, "en"))
+
+
+def test_the_item_table_reports_pretest_dont_know_apart(db_session):
+    from training.services import exports
+
+    cohort, _, _ = _cohort()
+    _, quiz = factories.adaptation()
+    member = factories.member(cohort)
+    pre = quizzes.plan_attempt(member, quiz, PRETEST)
+    quizzes.submit_attempt(member, quiz, PRETEST, pre.questions, {}, pre)
+    _take(member, quiz, FINAL, set())
+    table = exports.item_table(evaluation.item_analysis(cohort), "en")
+    assert table.headers[-1] == "Pre-test: don't know"
+    by_key = {row[1]: row for row in table.rows}
+    for q in pre.questions:  # the final shows every question: each pre-test one is in the table
+        assert by_key[q.key][-1] == 1 and by_key[q.key][4] == 1  # n counts the final only

@@ -56,6 +56,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "passed_quiz": "Passed",
         "key": "Question",
         "dont_know": "(don't know)",
+        "pretest_dont_know": "Pre-test: don't know",
         "essential": "Essential",
         "text": "Question text",
         "n": "Answers",
@@ -94,6 +95,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "passed_quiz": "是否及格",
         "key": "题目编号",
         "dont_know": "（不知道）",
+        "pretest_dont_know": "课前测试：不知道",
         "essential": "要素",
         "text": "题目",
         "n": "作答人数",
@@ -283,11 +285,12 @@ def _answer(attempt: QuizAttempt, key: str, locale: str, words: dict[str, str]) 
 
 def item_table(items: Iterable[ItemStats], locale: str) -> Table:
     """The item analysis (`evaluation.item_analysis(cohort)`), one row per question: facility and
-    discrimination as decimals (2 places), the wrong answer chosen most and how often, flags in words."""
+    discrimination as decimals (2 places), the wrong answer chosen most and how often, flags in words,
+    and how many pre-tests answered the question "don't know" (last column)."""
     words = _words(locale)
     flag_words = FLAGS["zh" if locale == "zh" else "en"]
     names = ("module", "key", "essential", "text", "n", "correct_count", "facility", "discrimination")
-    headers = [words[name] for name in (*names, "wrong_option", "wrong_count", "flags")]
+    headers = [words[name] for name in (*names, "wrong_option", "wrong_count", "flags", "pretest_dont_know")]
     table = Table(title=words["items_title"], headers=headers)
     for item in items:
         wrong = item.most_wrong
@@ -304,6 +307,7 @@ def item_table(items: Iterable[ItemStats], locale: str) -> Table:
                 pick(wrong.text_en, wrong.text_zh, locale) if wrong else "",
                 wrong.count if wrong else None,
                 "; ".join(flag_words.get(flag, flag) for flag in item.flags),
+                item.dont_know,
             ]
         )
     return table
