@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import axe_violations, require_axe
 from tests.e2e.test_journeys import MODULE, PASSWORD, correct_answers, log_in, log_out, unique_email
 
 pytestmark = pytest.mark.e2e
@@ -88,6 +89,7 @@ def _answer_all(page: Page, answers: dict[str, list[str]]) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_fail_retake_pass_and_a_trainer_grants_an_attempt(page: Page, live_app, console, lang):
+    require_axe()
     text = TEXT[lang]
     trainer_email, trainee_email, locked_email, locked_id, cohort_id = _setup(live_app, lang)
     right = correct_answers()
@@ -111,6 +113,7 @@ def test_fail_retake_pass_and_a_trainer_grants_an_attempt(page: Page, live_app, 
     expect(page.locator(".review-lesson")).to_have_count(len(first))
     expect(page.locator(".review-lesson").first).to_contain_text(text["review"])
     expect(page.locator(f'.review-lesson a[href^="/learn/{MODULE}/"]').first).to_be_visible()
+    assert axe_violations(page) == []
 
     # Attempt 2: the options come in a new order; all right this time, and the key is shown.
     page.locator(f'main .actions a[href="/quizzes/{MODULE}/final"]').click()
@@ -129,6 +132,7 @@ def test_fail_retake_pass_and_a_trainer_grants_an_attempt(page: Page, live_app, 
     page.goto(f"/quizzes/{MODULE}/final")
     expect(page).to_have_url(re.compile(rf"/quizzes/{MODULE}/out-of-attempts$"))
     expect(page.locator("[data-out-of-attempts]")).to_be_visible()
+    assert axe_violations(page) == []
     log_out(page)
 
     # The trainer sees the flag in the matrix and grants one attempt, with a reason.
@@ -138,6 +142,7 @@ def test_fail_retake_pass_and_a_trainer_grants_an_attempt(page: Page, live_app, 
     grant = page.locator(f'a.locked-out[href="/quizzes/{MODULE}/grant/{locked_id}"]')
     expect(grant).to_be_visible()
     grant.click()
+    assert axe_violations(page) == []
     page.locator('textarea[name="reason"]').fill("Was called to a flood emergency during the workshop")
     page.locator('main form button[type="submit"]').click()
     expect(page.locator("table.grants")).to_contain_text("Was called to a flood emergency")
