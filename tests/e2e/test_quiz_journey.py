@@ -94,9 +94,23 @@ def test_fail_retake_pass_and_a_trainer_grants_an_attempt(page: Page, live_app, 
     trainer_email, trainee_email, locked_email, locked_id, cohort_id = _setup(live_app, lang)
     right = correct_answers()
 
-    # Attempt 1: every answer wrong. The page says what was wrong, names lessons, gives no key.
     page.goto("/auth/login")
     log_in(page, trainee_email)
+
+    # The pre-test: "I don't know" everywhere is accepted; the result gives strengths, no key.
+    page.goto(f"/quizzes/{MODULE}/pretest")
+    dont_know = page.locator('form.quiz input[value="dont-know"]')
+    for i in range(dont_know.count()):
+        dont_know.nth(i).check()
+    page.locator('form.quiz button[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"/quizzes/attempts/\d+$"))
+    expect(page.locator(".result-summary .big-number")).to_have_text(re.compile(r"^0 / \d+"))
+    expect(page.locator("table.strengths tbody tr").first).to_be_visible()
+    expect(page.locator("[data-correct]")).to_have_count(0)
+    expect(page.locator(".explanation")).to_have_count(0)
+    assert axe_violations(page) == []
+
+    # Attempt 1: every answer wrong. The page says what was wrong, names lessons, gives no key.
     page.goto(f"/quizzes/{MODULE}/final")
     expect(page.locator("html")).to_have_attribute("lang", text["html"])
     first = _displayed(page)
