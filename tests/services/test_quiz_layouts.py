@@ -149,3 +149,15 @@ def test_the_item_table_reports_pretest_dont_know_apart(db_session):
     by_key = {row[1]: row for row in table.rows}
     for q in pre.questions:  # the final shows every question: each pre-test one is in the table
         assert by_key[q.key][-1] == 1 and by_key[q.key][4] == 1  # n counts the final only
+
+
+def test_an_attempt_from_before_shuffling_shows_the_file_order(db_session):
+    user = factories.user()
+    _, quiz = factories.adaptation()
+    attempt = _take(user, quiz, FINAL, set())
+    attempt.layout = None  # as the migration leaves older attempts
+    db.session.commit()
+    for item in quizzes.review_attempt(attempt, "en"):
+        if item.options:
+            assert [o["id"] for o in item.options] == [o["id"] for o in item.body["options"]]
+            assert [o["letter"] for o in item.options] == list("ABCDEF"[: len(item.options)])
