@@ -161,3 +161,13 @@ def test_an_attempt_from_before_shuffling_shows_the_file_order(db_session):
         if item.options:
             assert [o["id"] for o in item.options] == [o["id"] for o in item.body["options"]]
             assert [o["letter"] for o in item.options] == list("ABCDEF"[: len(item.options)])
+
+
+def test_a_review_without_the_key_holds_no_key(db_session):
+    user = factories.user()
+    _, quiz = factories.adaptation()
+    attempt = _take(user, quiz, FINAL, set())
+    for item in quizzes.review_attempt(attempt, "en", with_key=False):
+        assert item.right_answer == "" and item.body["explanation"] == {}
+        assert not any(o["correct"] for o in item.options) and "answer" not in item.body
+        assert item.your_answer and not item.correct

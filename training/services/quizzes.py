@@ -361,22 +361,31 @@ def summarise_answer(attempt: QuizAttempt, key: str, locale: str) -> str:
     return _lettered(body, attempt.option_order(key), ids, locale)
 
 
-def review_attempt(attempt: QuizAttempt, locale: str) -> list[ReviewItem]:
+def review_attempt(attempt: QuizAttempt, locale: str, with_key: bool = True) -> list[ReviewItem]:
     """Each question as it was when taken, options in the order shown, with the answer given
-    and whether it was right. Whether the key may be shown is `reveals_key`'s decision."""
+    and whether it was right. `with_key=False` (see `reveals`) leaves out the right answers and
+    the explanations altogether, so no page can show them by mistake."""
     items = []
     for key in attempt.question_keys:
         snap = attempt.snapshot.get(key, {})
         qtype = get_question_type(snap.get("type", "single"))
         body = snap.get("body", {})
+        if not with_key:
+            body = {
+                "text": body.get("text", {}),
+                "explanation": {},
+                "options": [{**o, "correct": False} for o in body.get("options", [])],
+            }
         response = attempt.answers.get(key)
         order = attempt.option_order(key)
         chosen = response if isinstance(response, list) else [response]
-        right = (
-            _lettered(body, order, [o["id"] for o in body["options"] if o.get("correct")], locale)
-            if body.get("options")
-            else qtype.correct_summary(body, locale)
-        )
+        right = ""
+        if with_key:
+            right = (
+                _lettered(body, order, [o["id"] for o in body["options"] if o.get("correct")], locale)
+                if body.get("options")
+                else qtype.correct_summary(body, locale)
+            )
         items.append(
             ReviewItem(
                 key=key,

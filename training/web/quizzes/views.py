@@ -91,7 +91,8 @@ def attempt(attempt_id: int):
         abort(404)
     module, quiz = quizzes.get_attempt_module(attempt)
     status = quizzes.get_status(current_user, quiz)
-    items = quizzes.review_attempt(attempt, current_locale())
+    reveal = quizzes.reveals(attempt, quiz, status)
+    items = quizzes.review_attempt(attempt, current_locale(), with_key=reveal == quizzes.REVEAL_KEY)
     lessons = {lesson.slug: lesson for lesson in learning.list_lessons(module)}
     return render_template(
         "quizzes/result.html",
@@ -100,7 +101,7 @@ def attempt(attempt_id: int):
         quiz=quiz,
         status=status,
         items=items,
-        reveal=quizzes.reveals(attempt, quiz, status),
+        reveal=reveal,
         lessons=lessons,
         strengths=quizzes.lesson_strengths(attempt),
     )
