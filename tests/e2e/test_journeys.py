@@ -179,13 +179,13 @@ def answer(page: Page, key: str, values: list[str]) -> None:
 
 
 def checked_answers(page: Page) -> dict[str, list[str]]:
-    """Question id -> the checked values, as the quiz form shows them now."""
+    """Question id -> the checked values, sorted (the form shows options in a per-attempt order)."""
     checked: dict[str, list[str]] = {}
     boxes = page.locator("form.quiz input:checked")
     for i in range(boxes.count()):
         box = boxes.nth(i)
         checked.setdefault(box.get_attribute("name")[2:], []).append(box.get_attribute("value"))
-    return checked
+    return {key: sorted(values) for key, values in checked.items()}
 
 
 def submit_quiz(page: Page) -> None:
@@ -247,7 +247,7 @@ def pass_final_quiz(page: Page, ui: UI, console, *, blank_first: bool = True) ->
         expect(summary.locator("a")).to_have_text(ui.question_n.format(n=blank + 1))
         expect(page.locator(f'fieldset[id="q-{keys[blank]}"]')).to_have_class(re.compile(r"\bhas-error\b"))
         # Every other answer is still checked, and only those.
-        assert checked_answers(page) == {k: answers[k] for i, k in enumerate(keys) if i != blank}
+        assert checked_answers(page) == {k: sorted(answers[k]) for i, k in enumerate(keys) if i != blank}
     for key in keys:
         answer(page, key, answers[key])
     submit_quiz(page)

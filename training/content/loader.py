@@ -33,6 +33,8 @@ from training.content.render import (
 )
 from training.content.schema import (
     LANGUAGES,
+    REVEALS,
+    STRATA,
     TOPICS,
     Curriculum,
     LessonDef,
@@ -246,6 +248,17 @@ def _load_quiz(path: Path, root: Path, errors: list[ContentError]) -> QuizDef | 
     pretest = int_field(data.get("pretest_questions", 0), "pretest_questions", err, 0, 100)
     if pretest > len(questions):
         err.add("pretest_questions", f"is {pretest} but the quiz has only {len(questions)} questions")
+    draw = int_field(data.get("draw", 0), "draw", err, 0, 1000)
+    stratify = data.get("stratify", "lesson")
+    if stratify not in STRATA:
+        err.add("stratify", f"must be one of {', '.join(STRATA)}")
+        stratify = "lesson"
+    reveal = data.get("reveal", "pass_or_last")
+    if reveal not in REVEALS:
+        err.add("reveal", f"must be one of {', '.join(REVEALS)}")
+        reveal = "pass_or_last"
+    _check_pool(questions, draw, stratify, err)
+    _check_key_balance(questions, err)
     return QuizDef(
         module=str(module),
         path=rel_path(path, root),
@@ -254,7 +267,68 @@ def _load_quiz(path: Path, root: Path, errors: list[ContentError]) -> QuizDef | 
         pretest_questions=pretest,
         questions=tuple(questions),
         version=digest(raw),
+        draw=draw,
+        stratify=stratify,
+        reveal=reveal,
     )
+
+
+def _stratum(question: QuestionDef, stratify: str) -> str:
+    return question.lesson if stratify == "lesson" else str(question.essential)
+
+
+def _check_pool(questions: list[QuestionDef], draw: int, stratify: str, err: Collector) -> None:
+    """A draw must be fillable from the pool and cover every stratum (lesson or Essential)."""
+    if not draw:
+        return
+    strata = {_stratum(q, stratify) for q in questions}
+    if draw > len(questions):
+        err.add("draw", f"is {draw} but the pool has only {len(questions)} questions")
+    elif draw < len(strata):
+        err.add(
+            "draw",
+            f"is {draw} but the questions span {len(strata)} {stratify}s: "
+            f"every attempt must draw at least one question of each",
+        )
+
+
+#: no option position may hold more than this share of a quiz's single-choice keys
+MAX_KEY_POSITION_SHARE = 0.40
+#: true/false keys: share of `true` allowed (or as near to half as an odd count allows)
+TRUE_SHARE = (0.35, 0.65)
+
+
+def _check_key_balance(questions: list[QuestionDef], err: Collector) -> None:
+    """Keys spread over positions and over True/False, so a pattern never beats the quiz."""
+    positions: dict[int, list[str]] = {}
+    singles = 0
+    for q in questions:
+        if q.type != "single":
+            continue
+        options = q.body.get("options", [])
+        keys = [i for i, o in enumerate(options) if o["correct"]]
+        if len(keys) == 1:
+            singles += 1
+            positions.setdefault(keys[0], []).append(q.key)
+    allowed = max(1, int(MAX_KEY_POSITION_SHARE * singles + 1e-9))
+    for position, keys in sorted(positions.items()):
+        if len(keys) > allowed:
+            err.add(
+                "questions",
+                f"{len(keys)} of {singles} single-choice keys are option {position + 1} in the file "
+                f"(at most {allowed}, i.e. 40 %, may share a position): move the correct option of "
+                f"some of {', '.join(keys)}",
+            )
+    answers = [q.body.get("answer") for q in questions if q.type == "true_false"]
+    if answers:
+        n, trues = len(answers), sum(1 for a in answers if a is True)
+        low, high = TRUE_SHARE
+        near_half = abs(trues - n / 2) <= 0.5
+        if not (low * n - 1e-9 <= trues <= high * n + 1e-9 or near_half):
+            err.add(
+                "questions",
+                f"{trues} of {n} true/false keys are true: between 35 % and 65 % must be true",
+            )
 
 
 # --- the whole curriculum ----------------------------------------------------------------

@@ -7,6 +7,7 @@ is one more class registered here; the engine and templates look types up by nam
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from training.content.errors import Collector
@@ -37,12 +38,24 @@ class QuestionType:
         raise NotImplementedError
 
 
+#: options that only make sense in a fixed order ("all of the above", 以上都对 …)
+POSITIONAL_OPTION = re.compile(
+    r"\b(all|none|both|neither) of (the )?(above|these|the preceding)\b"
+    r"|以上(都|皆|均|全|各项)|上述(都|皆|均|各项)",
+    re.IGNORECASE,
+)
+
+
 class _OptionsType(QuestionType):
     def validate(self, raw, field, err):
         options = raw.get("options")
         if not isinstance(options, list) or len(options) < 2:
             err.add(f"{field}.options", "needs a list of at least two options")
-            return {"options": []}
+            return {"options": [], "shuffle": True}
+        shuffle = raw.get("shuffle", True)
+        if not isinstance(shuffle, bool):
+            err.add(f"{field}.shuffle", "must be true or false")
+            shuffle = True
         seen: set[str] = set()
         parsed = []
         for i, option in enumerate(options):
@@ -59,17 +72,18 @@ class _OptionsType(QuestionType):
             correct = option.get("correct", False)
             if not isinstance(correct, bool):
                 err.add(f"{ofield}.correct", "must be true or false")
-            parsed.append(
-                {
-                    "id": oid,
-                    "text": bilingual(option.get("text"), f"{ofield}.text", err),
-                    "correct": correct is True,
-                }
-            )
+            text = bilingual(option.get("text"), f"{ofield}.text", err)
+            if shuffle and any(POSITIONAL_OPTION.search(t or "") for t in text.values()):
+                err.add(
+                    f"{ofield}.text",
+                    "refers to the other options by position (all/none of the above, 以上都…): "
+                    "options are shuffled, so rewrite it or set shuffle: false on the question",
+                )
+            parsed.append({"id": oid, "text": text, "correct": correct is True})
         self.check_correct_count(sum(o["correct"] for o in parsed), f"{field}.options", err)
         if "answer" in raw:
             err.add(f"{field}.answer", f"is only for true_false; {self.name} marks options correct")
-        return {"options": parsed}
+        return {"options": parsed, "shuffle": shuffle}
 
     def check_correct_count(self, count: int, field: str, err: Collector) -> None:
         raise NotImplementedError
@@ -145,6 +159,8 @@ class TrueFalse(QuestionType):
             err.add(f"{field}.answer", "true_false needs answer: true or answer: false")
         if "options" in raw:
             err.add(f"{field}.options", "true_false takes no options")
+        if "shuffle" in raw:
+            err.add(f"{field}.shuffle", "is only for single and multiple (true_false is always True, False)")
         return {"answer": answer is True}
 
     def parse_response(self, values, body):

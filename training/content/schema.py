@@ -52,7 +52,12 @@ class QuestionDef:
     type: str
     essential: int
     lesson: str
-    body: dict[str, Any]
+    body: dict[str, Any]  # single/multiple bodies carry "shuffle": bool (default true)
+
+
+#: what a result page reveals (docs/quizzes.md)
+REVEALS = ("pass_or_last", "always", "never")
+STRATA = ("lesson", "essential")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,9 @@ class QuizDef:
     pretest_questions: int
     questions: tuple[QuestionDef, ...]
     version: str
+    draw: int = 0  # questions per final attempt; 0 = all
+    stratify: str = "lesson"
+    reveal: str = "pass_or_last"
 
 
 @dataclass(frozen=True)

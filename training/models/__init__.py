@@ -14,7 +14,7 @@ from training.models.content import ContentRevision, Lesson, Module, Question, Q
 from training.models.invitation import CohortInvitation
 from training.models.library import CaseStudy, GlossaryTerm
 from training.models.membership import CityMembership, CityRequest, TrainerCity
-from training.models.progress import LessonCompletion, QuizAttempt
+from training.models.progress import AttemptGrant, LessonCompletion, QuizAttempt
 from training.models.scorecard import (
     AnswerChange,
     Assessment,
@@ -27,6 +27,7 @@ from training.models.user import Role, User
 
 __all__ = [
     "AnswerChange",
+    "AttemptGrant",
     "Attendance",
     "Certificate",
     "Cohort",

@@ -63,6 +63,11 @@ class Quiz(db.Model):
     pass_mark: Mapped[int] = mapped_column(default=70)
     max_attempts: Mapped[int] = mapped_column(default=0)
     pretest_questions: Mapped[int] = mapped_column(default=0)
+    # Questions per final attempt drawn from the pool (0: all), the strata of the draw, and what
+    # a result page reveals (docs/quizzes.md).
+    draw: Mapped[int] = mapped_column(default=0)
+    stratify: Mapped[str] = mapped_column(String(20), default="lesson")
+    reveal: Mapped[str] = mapped_column(String(20), default="pass_or_last")
     version: Mapped[str] = mapped_column(String(64), default="")
 
     module: Mapped[Module] = relationship(lazy="raise")

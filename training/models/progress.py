@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
@@ -51,5 +51,26 @@ class QuizAttempt(db.Model):
     percent: Mapped[int] = mapped_column(default=0)
     passed: Mapped[bool] = mapped_column(default=False)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the trainee saw: {"seed": ..., "questions": [keys in order], "options": {key: [option
+    # ids in displayed order]}}. None for attempts taken before shuffling: the file order.
+    layout: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     quiz: Mapped[Quiz] = relationship(lazy="raise")
+
+    def option_order(self, key: str) -> list[str] | None:
+        """Option ids of question `key` in the order shown, or None (file order)."""
+        return ((self.layout or {}).get("options") or {}).get(key)
+
+
+class AttemptGrant(db.Model):
+    """Extra final-quiz attempts granted to a trainee, with who granted them and why (the audit)."""
+
+    __tablename__ = "attempt_grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), index=True)
+    extra: Mapped[int] = mapped_column(default=1)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)

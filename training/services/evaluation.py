@@ -84,6 +84,9 @@ class GainRow:
     normalised_gain: float | None
     module: Module | None = None  # set on module rows
     essential: int | None = None  # set on Essential rows
+    #: of the `n` pairs, how many had a final (post) attempt that repeated at least one pre-test
+    #: question: 0 when the pool gave parallel forms; None on Essential rows
+    overlapping: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,10 +127,12 @@ def knowledge_gain(cohort: Cohort) -> GainReport:
     modules, attempts = _load(cohort, (QuizAttempt.PRETEST, QuizAttempt.FINAL))
     module_rows: list[GainRow] = []
     all_pairs: list[tuple[int, float, float]] = []
+    all_overlapping = 0
     # essential -> user -> [pre right, pre asked, post right, post asked]
     tallies: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
     for module in modules:
         pairs = []
+        overlapping = 0
         for user_id, taken in attempts[module.id].items():
             pretests = [a for a in taken if a.kind == QuizAttempt.PRETEST and a.total]
             finals = [a for a in taken if a.kind == QuizAttempt.FINAL and a.total]
@@ -135,13 +140,15 @@ def knowledge_gain(cohort: Cohort) -> GainReport:
                 continue
             pre, post = min(pretests, key=_taken), max(finals, key=_taken)
             pairs.append((user_id, 100 * pre.correct / pre.total, 100 * post.correct / post.total))
+            overlapping += bool(set(pre.question_keys) & set(post.question_keys))
             for slot, attempt in ((0, pre), (2, post)):
                 for key, right in attempt.results.items():
                     tally = tallies[attempt.snapshot.get(key, {}).get("essential")][user_id]
                     tally[slot] += bool(right)
                     tally[slot + 1] += 1
-        module_rows.append(_gain_row(pairs, module=module))
+        module_rows.append(_gain_row(pairs, module=module, overlapping=overlapping))
         all_pairs.extend(pairs)
+        all_overlapping += overlapping
     essential_rows = [
         _gain_row(
             [
@@ -153,7 +160,7 @@ def knowledge_gain(cohort: Cohort) -> GainReport:
         )
         for essential in ESSENTIALS
     ]
-    return GainReport(cohort, module_rows, essential_rows, _gain_row(all_pairs))
+    return GainReport(cohort, module_rows, essential_rows, _gain_row(all_pairs, overlapping=all_overlapping))
 
 
 @dataclass(frozen=True)
@@ -252,6 +259,9 @@ class ItemStats:
     discrimination: float | None
     most_wrong: WrongAnswer | None
     flags: tuple[str, ...]
+    #: members who answered "I don't know" (or left it blank) in their pre-test: not counted in
+    #: n or facility, which are about the final quiz
+    dont_know: int = 0
 
     @property
     def module_slug(self) -> str:
@@ -266,21 +276,28 @@ def item_analysis(cohort: Cohort) -> list[ItemStats]:
     ones still count. Sorted by module (cohort order), then by the order the questions were shown
     (first seen in the oldest attempt first).
     """
-    modules, attempts = _load(cohort, (QuizAttempt.FINAL,))
+    modules, attempts = _load(cohort, (QuizAttempt.FINAL, QuizAttempt.PRETEST))
     items = []
     for module in modules:
-        firsts = sorted((min(taken, key=_taken) for taken in attempts[module.id].values()), key=_taken)
+        dont_know: Counter = Counter()
+        finals: list[list[QuizAttempt]] = []
+        for taken in attempts[module.id].values():
+            for attempt in taken:
+                if attempt.kind == QuizAttempt.PRETEST:
+                    dont_know.update(k for k in attempt.question_keys if attempt.answers.get(k) is None)
+            finals.append([a for a in taken if a.kind == QuizAttempt.FINAL])
+        firsts = sorted((min(taken, key=_taken) for taken in finals if taken), key=_taken)
         order: dict[str, None] = {}
         for attempt in firsts:
             for key in attempt.question_keys or list(attempt.snapshot):
                 if key in attempt.results:
                     order.setdefault(key)
         for key in order:
-            items.append(_item(module, key, [a for a in firsts if key in a.results]))
+            items.append(_item(module, key, [a for a in firsts if key in a.results], dont_know[key]))
     return items
 
 
-def _item(module: Module, key: str, attempts: list[QuizAttempt]) -> ItemStats:
+def _item(module: Module, key: str, attempts: list[QuizAttempt], dont_know: int = 0) -> ItemStats:
     snap = attempts[-1].snapshot.get(key, {})
     body = snap.get("body", {})
     marks = [1 if a.results[key] else 0 for a in attempts]
@@ -310,6 +327,7 @@ def _item(module: Module, key: str, attempts: list[QuizAttempt]) -> ItemStats:
         discrimination=discrimination,
         most_wrong=_most_wrong(key, snap.get("type", ""), body, attempts),
         flags=flags,
+        dont_know=dont_know,
     )
 
 

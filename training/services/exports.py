@@ -30,6 +30,7 @@ from training.models.base import pick, utcnow
 from training.services.cohorts import list_members, list_modules
 from training.services.evaluation import FEW_ANSWERS, NOT_DISCRIMINATING, TOO_EASY, TOO_HARD, ItemStats
 from training.services.progress_matrix import Matrix
+from training.services.quizzes import summarise_answer
 
 CellValue = str | int | float | None
 
@@ -54,6 +55,8 @@ HEADERS: dict[str, dict[str, str]] = {
         "percent": "Score %",
         "passed_quiz": "Passed",
         "key": "Question",
+        "dont_know": "(don't know)",
+        "pretest_dont_know": "Pre-test: don't know",
         "essential": "Essential",
         "text": "Question text",
         "n": "Answers",
@@ -91,6 +94,8 @@ HEADERS: dict[str, dict[str, str]] = {
         "percent": "得分（%）",
         "passed_quiz": "是否及格",
         "key": "题目编号",
+        "dont_know": "（不知道）",
+        "pretest_dont_know": "课前测试：不知道",
         "essential": "要素",
         "text": "题目",
         "n": "作答人数",
@@ -257,28 +262,35 @@ def attempts_table(cohort: Cohort, locale: str) -> Table:
         ]
         shown = set(attempt.question_keys)
         for quiz_id, key in columns:
-            cells.append(_answer(attempt, key, locale) if quiz_id == attempt.quiz_id and key in shown else "")
+            cells.append(
+                _answer(attempt, key, locale, words) if quiz_id == attempt.quiz_id and key in shown else ""
+            )
         table.rows.append(cells)
     return table
 
 
-def _answer(attempt: QuizAttempt, key: str, locale: str) -> str:
+def _answer(attempt: QuizAttempt, key: str, locale: str, words: dict[str, str]) -> str:
+    """The answer in words, with the letter the trainee saw next to each option chosen; a
+    pre-test question left as "don't know" says so."""
     snap = attempt.snapshot.get(key, {})
     response = attempt.answers.get(key)
     try:
-        question_type = get_question_type(snap.get("type", "single"))
+        get_question_type(snap.get("type", "single"))
     except KeyError:  # a type retired since the attempt: show the raw answer
         return "" if response is None else str(response)
-    return question_type.summarise(snap.get("body", {}), response, locale)
+    if response is None:
+        return words["dont_know"] if attempt.kind == QuizAttempt.PRETEST else ""
+    return summarise_answer(attempt, key, locale)
 
 
 def item_table(items: Iterable[ItemStats], locale: str) -> Table:
     """The item analysis (`evaluation.item_analysis(cohort)`), one row per question: facility and
-    discrimination as decimals (2 places), the wrong answer chosen most and how often, flags in words."""
+    discrimination as decimals (2 places), the wrong answer chosen most and how often, flags in words,
+    and how many pre-tests answered the question "don't know" (last column)."""
     words = _words(locale)
     flag_words = FLAGS["zh" if locale == "zh" else "en"]
     names = ("module", "key", "essential", "text", "n", "correct_count", "facility", "discrimination")
-    headers = [words[name] for name in (*names, "wrong_option", "wrong_count", "flags")]
+    headers = [words[name] for name in (*names, "wrong_option", "wrong_count", "flags", "pretest_dont_know")]
     table = Table(title=words["items_title"], headers=headers)
     for item in items:
         wrong = item.most_wrong
@@ -295,6 +307,7 @@ def item_table(items: Iterable[ItemStats], locale: str) -> Table:
                 pick(wrong.text_en, wrong.text_zh, locale) if wrong else "",
                 wrong.count if wrong else None,
                 "; ".join(flag_words.get(flag, flag) for flag in item.flags),
+                item.dont_know,
             ]
         )
     return table

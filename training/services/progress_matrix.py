@@ -8,7 +8,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from training.extensions import db
-from training.models import Cohort, CohortMember, Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
+from training.models import (
+    AttemptGrant,
+    Cohort,
+    CohortMember,
+    Lesson,
+    LessonCompletion,
+    Module,
+    Quiz,
+    QuizAttempt,
+    User,
+)
 from training.models.base import utcnow
 from training.services.cohorts import list_members, list_modules
 
@@ -21,6 +31,8 @@ class Cell:
     passed: bool = False
     has_quiz: bool = True
     last_activity: datetime | None = None
+    #: out of final-quiz attempts without a pass: a trainer may grant another (issue 13)
+    locked_out: bool = False
 
     @property
     def complete(self) -> bool:
@@ -75,6 +87,11 @@ class Matrix:
     def inactive_count(self) -> int:
         return sum(1 for r in self.rows if r.inactive)
 
+    @property
+    def locked_out_count(self) -> int:
+        """Trainees out of attempts at one quiz or more without having passed it."""
+        return sum(1 for r in self.rows if any(c.locked_out for c in r.cells))
+
 
 def _later(a: datetime | None, b: datetime | None) -> datetime | None:
     if a is None:
@@ -98,7 +115,7 @@ def build_cohort_matrix(cohort: Cohort, now: datetime | None = None) -> Matrix:
     lesson_totals: dict[int, int] = {}
     has_quiz: set[int] = set()
     done: dict[tuple[int, int], tuple[int, datetime]] = {}
-    attempts: dict[tuple[int, int], tuple[int, bool, datetime]] = {}
+    attempts: dict[tuple[int, int], tuple[int, bool, datetime, bool]] = {}
     if module_ids:
         lesson_totals = dict(
             db.session.execute(
@@ -123,6 +140,11 @@ def build_cohort_matrix(cohort: Cohort, now: datetime | None = None) -> Matrix:
                 .group_by(LessonCompletion.user_id, Lesson.module_id)
             ).all()
         }
+        granted = (
+            select(func.coalesce(func.sum(AttemptGrant.extra), 0))
+            .where(AttemptGrant.user_id == QuizAttempt.user_id, AttemptGrant.quiz_id == Quiz.id)
+            .scalar_subquery()
+        )
         quiz_rows = db.session.execute(
             select(
                 Quiz.module_id,
@@ -130,6 +152,9 @@ def build_cohort_matrix(cohort: Cohort, now: datetime | None = None) -> Matrix:
                 func.max(QuizAttempt.percent),
                 func.max(QuizAttempt.passed.cast(db.Integer)),
                 func.max(QuizAttempt.submitted_at),
+                func.count(QuizAttempt.id),
+                Quiz.max_attempts,
+                granted,
             )
             .select_from(Quiz)
             .outerjoin(
@@ -139,12 +164,13 @@ def build_cohort_matrix(cohort: Cohort, now: datetime | None = None) -> Matrix:
                 & QuizAttempt.user_id.in_(members_q),
             )
             .where(Quiz.module_id.in_(module_ids))
-            .group_by(Quiz.module_id, QuizAttempt.user_id)
+            .group_by(Quiz.module_id, Quiz.id, Quiz.max_attempts, QuizAttempt.user_id)
         ).all()
-        for module_id, user_id, best, passed, last in quiz_rows:
+        for module_id, user_id, best, passed, last, used, allowed, extra in quiz_rows:
             has_quiz.add(module_id)
             if user_id is not None:
-                attempts[(user_id, module_id)] = (best, bool(passed), last)
+                locked = bool(allowed) and not passed and used >= allowed + (extra or 0)
+                attempts[(user_id, module_id)] = (best, bool(passed), last, locked)
 
     threshold = now - timedelta(days=cohort.inactive_days or 7)
     for user in members:
@@ -152,7 +178,7 @@ def build_cohort_matrix(cohort: Cohort, now: datetime | None = None) -> Matrix:
         last_any = None
         for module in modules:
             count, last_lesson = done.get((user.id, module.id), (0, None))
-            best, passed, last_quiz = attempts.get((user.id, module.id), (None, False, None))
+            best, passed, last_quiz, locked = attempts.get((user.id, module.id), (None, False, None, False))
             last = _later(last_lesson, last_quiz)
             last_any = _later(last_any, last)
             cells.append(
@@ -163,6 +189,7 @@ def build_cohort_matrix(cohort: Cohort, now: datetime | None = None) -> Matrix:
                     passed=passed,
                     has_quiz=module.id in has_quiz,
                     last_activity=last,
+                    locked_out=locked,
                 )
             )
         inactive = (last_any or user.created_at) < threshold
