@@ -80,3 +80,26 @@ def test_numbers_out_of_range_in_the_editors_query_strings_and_forms(client, log
         data={"slug": "range-test", "title_en": "Range", "version": huge, "action": "save"},
     )
     assert save.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/scorecard/city/{city}/results?assessment={n}",
+        "/scorecard/city/{city}/export.xlsx?assessment={n}",
+        "/scorecard/city/{city}/compare?before={n}&after={n}",
+    ],
+)
+def test_numbers_out_of_range_in_the_scorecards_query_strings(client, login, path):
+    admin = login(factories.user(Role.ADMIN, city_name="Chengdu"))
+    response = client.get(path.format(city=admin.city_id, n=99999999999999999999))
+    assert response.status_code < 500, response.status_code
+
+
+def test_a_version_out_of_range_in_an_answer_sheet_is_a_conflict_not_an_error(client, login):
+    trainee = login(factories.user(Role.TRAINEE, city_name="Chengdu"))
+    response = client.post(
+        f"/scorecard/city/{trainee.city_id}/essential/1",
+        data={"P1.1-score": "2", "P1.1-version": "99999999999999999999"},
+    )
+    assert response.status_code < 500, response.status_code

@@ -13,6 +13,7 @@ from training.services import cities, city_profile, scorecard_official, scorecar
 from training.services import scorecard as sc
 from training.services import scorecard_history as history
 from training.services.exports import safe_filename
+from training.web.routing import bounded_int
 from training.web.scorecard import bp
 from training.web.scorecard.charts import bar_rows, radar_chart, trend_chart
 from training.web.scorecard.profile_labels import profile_rows
@@ -68,7 +69,7 @@ def compare(city_id: int):
 
     def pick(name, default):
         raw = request.args.get(name, "")
-        return by_id.get(int(raw)) if raw.isdigit() else default
+        return by_id.get(bounded_int(raw, -1), default) if raw.isdigit() else default
 
     before, after = pick("before", assessments[-2]), pick("after", assessments[-1])
     if before is None or after is None:
@@ -159,7 +160,7 @@ def export_xlsx(city_id: int):
     city = _city(city_id)
     chosen = request.args.get("assessment", "")
     assessment = (
-        history.get_assessment(city, int(chosen)) if chosen.isdigit() else sc.get_current_assessment(city)
+        history.get_assessment(city, bounded_int(chosen)) if chosen.isdigit() else sc.get_current_assessment(city)
     )
     if chosen and assessment is None:
         abort(404)

@@ -11,6 +11,7 @@ from training.services import cities, city_access, cohorts, evaluation, learning
 from training.services import scorecard as sc
 from training.services import scorecard_history as history
 from training.services.recommendations import recommend
+from training.web.routing import bounded_int
 from training.web.scorecard import bp
 from training.web.scorecard.charts import bar_rows, radar_chart
 
@@ -78,7 +79,7 @@ def overview(city_id: int):
 
 def _version(qid: str) -> int:
     raw = request.form.get(f"{qid}-version", "0")
-    return int(raw) if raw.isdigit() else 0
+    return bounded_int(raw)
 
 
 def _save_sheet(city, rows):
@@ -198,7 +199,7 @@ def results(city_id: int):
     city = _city_for(city_id)
     chosen = request.args.get("assessment", "")
     if chosen.isdigit():
-        assessment = history.get_assessment(city, int(chosen))
+        assessment = history.get_assessment(city, bounded_int(chosen))
         if assessment is None:
             abort(404)
     else:

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from training.services import cohorts, workshop
 from training.services import scorecard as sc
+from training.web.routing import bounded_int
 from training.web.scorecard import bp
 
 
@@ -65,7 +66,7 @@ def agree(cohort_id: int, qid: str):
             question,
             request.form.get("score", ""),
             request.form.get("note", ""),
-            expected_version=int(version) if version.isdigit() else -1,
+            expected_version=bounded_int(version, -1),
         )
     except workshop.InvalidRating:
         flash(_("%(qid)s: choose the agreed score (0 to 3). Nothing was saved.", qid=qid), "error")
