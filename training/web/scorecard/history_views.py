@@ -160,7 +160,9 @@ def export_xlsx(city_id: int):
     city = _city(city_id)
     chosen = request.args.get("assessment", "")
     assessment = (
-        history.get_assessment(city, bounded_int(chosen)) if chosen.isdigit() else sc.get_current_assessment(city)
+        history.get_assessment(city, bounded_int(chosen))
+        if chosen.isdigit()
+        else sc.get_current_assessment(city)
     )
     if chosen and assessment is None:
         abort(404)
