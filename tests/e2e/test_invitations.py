@@ -8,6 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests import factories
 from tests.e2e.test_journeys import PASSWORD, log_in, log_out, unique_email
 
 
@@ -21,6 +22,7 @@ def _trainer_and_cohort(app, email: str) -> str:
         )
         city = next(c for c in cities.list_cities() if c.name_en == "Kunming")
         module = next(m for m in learning.list_modules() if m.slug == "climate-adaptation")
+        factories.assign(trainer, city.name_en)  # trainers act in the cities an admin assigned
         values = cohorts.CohortValues(
             name="Kunming invitations", city=city, starts_on=None, ends_on=None,
             module_ids=[module.id], trainer_ids=[trainer.id],

@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests import factories
 from tests.e2e.axe import axe_violations, require_axe
 from tests.e2e.test_journeys import MODULE, PASSWORD, correct_answers, log_in, log_out, unique_email
 
@@ -34,6 +35,7 @@ def _setup(app, lang: str):
             name="Trainer Tang", email=unique_email("tang"), password=PASSWORD, city=None, role=Role.TRAINER
         )
         module = learning.get_module(MODULE)
+        factories.assign(trainer, city.name_en)  # trainers act in the cities an admin assigned
         cohort = cohorts.create_cohort(
             trainer,
             cohorts.CohortValues(
