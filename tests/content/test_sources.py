@@ -103,12 +103,14 @@ def test_the_loader_keeps_the_mirror_mark_and_refuses_a_bad_one(content_root):
 
 
 def test_a_lesson_without_a_primary_source_is_reported(content_root):
-    lesson = content_root / "modules/climate-adaptation/01-urban-climate-risks.en.md"
-    text = lesson.read_text(encoding="utf-8")
-    meta, body = re.match(r"\A---\n(.*?)\n---\n(.*)\Z", text, re.DOTALL).groups()
-    data = yaml.safe_load(meta)
-    data["sources"] = [{"title": "A newspaper", "url": "https://news.example.com/x"}]
-    lesson.write_text(f"---\n{yaml.safe_dump(data, allow_unicode=True)}---\n{body}", encoding="utf-8")
+    # both language files: the lesson's sources are the English file's with the Chinese file's added
+    for lang in ("en", "zh"):
+        lesson = content_root / f"modules/climate-adaptation/01-urban-climate-risks.{lang}.md"
+        text = lesson.read_text(encoding="utf-8")
+        meta, body = re.match(r"\A---\n(.*?)\n---\n(.*)\Z", text, re.DOTALL).groups()
+        data = yaml.safe_load(meta)
+        data["sources"] = [{"title": "A newspaper", "url": "https://news.example.com/x"}]
+        lesson.write_text(f"---\n{yaml.safe_dump(data, allow_unicode=True)}---\n{body}", encoding="utf-8")
     items = sourced_items(load_curriculum(content_root))
     missing = [i.path for i in items if i.kind == "lesson" and not i.has_primary]
     assert missing == ["modules/climate-adaptation/01-urban-climate-risks.en.md"]

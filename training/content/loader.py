@@ -6,6 +6,7 @@ raises ContentErrors with all of them at the end, so an editor sees every mistak
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from training.content.errors import Collector, ContentError, ContentErrors
@@ -41,10 +42,21 @@ from training.content.schema import (
     ModuleDef,
     QuestionDef,
     QuizDef,
+    Source,
 )
 from training.content.scorecard import load_essential
 
 # --- modules -----------------------------------------------------------------------------
+
+
+def with_chinese_titles(sources: tuple[Source, ...], zh_sources: tuple[Source, ...]) -> tuple[Source, ...]:
+    """The English file's sources, each with the title the Chinese file gives the same url; a
+    source only the Chinese file cites is kept too (a Chinese document, titled in Chinese)."""
+    zh_by_url = {s.url: s for s in zh_sources}
+    merged = [replace(s, title_zh=zh_by_url[s.url].title) if s.url in zh_by_url else s for s in sources]
+    cited = {s.url for s in sources}
+    merged += [replace(s, title_zh=s.title) for s in zh_sources if s.url not in cited]
+    return tuple(merged)
 
 
 def _load_lessons(folder: Path, root: Path, errors: list[ContentError]) -> tuple[LessonDef, ...]:
@@ -77,7 +89,7 @@ def _load_lessons(folder: Path, root: Path, errors: list[ContentError]) -> tuple
             continue
         title: dict[str, str] = {}
         html: dict[str, str] = {}
-        minutes, sources = 10, ()
+        minutes, sources, zh_sources = 10, (), ()
         raw_all = []
         refs: list[str] = []
         for lang in LANGUAGES:
@@ -99,7 +111,7 @@ def _load_lessons(folder: Path, root: Path, errors: list[ContentError]) -> tuple
             else:
                 if "minutes" in meta:
                     int_field(meta.get("minutes"), "minutes", err, 1, 180)
-                sources_field(meta.get("sources"), "sources", err, required=False)
+                zh_sources = sources_field(meta.get("sources"), "sources", err, required=False)
             if not body.strip():
                 err.add("(body)", "the lesson has no text")
             refs.extend(glossary_refs(body))
@@ -115,7 +127,7 @@ def _load_lessons(folder: Path, root: Path, errors: list[ContentError]) -> tuple
                 minutes=minutes,
                 title=title,
                 html=html,
-                sources=sources,
+                sources=with_chinese_titles(sources, zh_sources),
                 version=digest(*raw_all),
                 glossary_refs=tuple(refs),
             )

@@ -15,6 +15,7 @@ class Source:
     url: str
     mirror: bool = False  # a copy on another site, cited because no primary copy is known
     note: str = ""
+    title_zh: str = ""  # the title the Chinese lesson gives the same source (matched by url)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ class SyncReport:
 def _source(source) -> dict:
     """A source as the lesson and module pages show it; a copy on a mirror site says so."""
     entry = {"title": source.title, "url": source.url}
+    if source.title_zh and source.title_zh != source.title:
+        entry["title_zh"] = source.title_zh
     if source.mirror:
         entry["mirror"] = True
     return entry
