@@ -91,7 +91,9 @@ def register():
                 _weak_password(form, exc)
             else:
                 g.registration_attempted = True
-                if owner is None and _invited(target, registration.email):
+                # Looked up for a taken address too: the same work either way.
+                invited = _invited(target, registration.email)
+                if owner is None and invited:
                     user = _complete(registration)
                     if user is not None:
                         return _logged_in(user, target)
