@@ -35,9 +35,11 @@ translations: $(STAMP)
 ## run: set everything up (venv, database, content, demo accounts) and serve on http://127.0.0.1:5000
 ## Sessions are signed with a random key made on the first run and kept in instance/secret_key
 ## (unless SECRET_KEY is set); links in emails start with PUBLIC_URL (default http://127.0.0.1:$(PORT)).
+## Without MAIL_SERVER emails are written to the console: registration's confirmation link is there.
 run: install
 	PORT=$(PORT) $(BIN)/flask setup
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@[ -n "$$MAIL_SERVER" ] || echo "No MAIL_SERVER: emails are written to this console. To finish a registration, open the /auth/confirm/ link printed below."
 	PORT=$(PORT) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## serve: the production configuration (ACADEMY_ENV=production): migrate, seed cities, sync the

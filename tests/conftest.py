@@ -24,6 +24,36 @@ from training.config import TestConfig, normalise_database_url
 from training.extensions import db
 
 PASSWORD = "correct-horse-battery"
+# The registration page's answer, for a new address and a taken one alike.
+CHECK_EMAIL = "Check your email"
+_CONFIRM_LINK = re.compile(r"https?://\S+?(/auth/confirm/[^\s/]+)")
+
+
+def confirmation_path(app, email: str) -> str | None:
+    """The path of the newest registration-confirmation link mailed to `email` (without
+    MAIL_SERVER, tests capture every email in app.extensions["outbox"])."""
+    for message in reversed(app.extensions.get("outbox", [])):
+        if message["To"] == email.strip().lower():
+            found = _CONFIRM_LINK.search(message.get_content())
+            if found:
+                return found.group(1)
+    return None
+
+
+def confirm_registration(client, email: str):
+    """Open the link of the confirmation email and press "Create my account", as the person
+    would; returns the POST's response (a redirect, logged in, when the account was created)."""
+    path = confirmation_path(client.application, email)
+    assert path, f"no confirmation email to {email}"
+    assert client.get(path).status_code == 200
+    return client.post(path)
+
+
+def register_and_confirm(client, data: dict, url: str = "/auth/register"):
+    """Register through the form, then confirm the address through the emailed link."""
+    answer = client.post(url, data=data)
+    assert answer.status_code == 200 and CHECK_EMAIL in answer.get_data(as_text=True), answer.status_code
+    return confirm_registration(client, data["email"])
 
 
 def _worker() -> str:

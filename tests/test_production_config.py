@@ -208,3 +208,19 @@ def test_the_curriculum_cache_autocommit_reads_and_pings_follow_the_environment(
     changed = ProductionConfig.from_env()
     assert changed["CONTENT_CACHE_SECONDS"] == 0 and changed["DATABASE_AUTOCOMMIT_READS"] is False
     assert changed["DATABASE_PING_AFTER"] == 0
+
+
+def test_production_without_a_mail_server_warns_that_nobody_can_register(monkeypatch, caplog, root_logger):
+    """Registration is confirmed by email (docs/security-accounts.md): without SMTP it cannot end."""
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PUBLIC_URL", "https://academy.example.org")
+    monkeypatch.delenv("MAIL_SERVER", raising=False)
+    with caplog.at_level(logging.WARNING):
+        create_app("production")
+    assert "MAIL_SERVER is not set: no email is sent, so nobody can finish registering" in caplog.text
+    caplog.clear()
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    with caplog.at_level(logging.WARNING):
+        create_app("production")
+    assert "MAIL_SERVER is not set" not in caplog.text

@@ -61,6 +61,7 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
     SESSION_REFRESH_EACH_REQUEST = False
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
+    REGISTRATION_CONFIRM_MAX_AGE = 60 * 60 * 24  # seconds a registration's confirmation link works
     MAIL_SERVER = ""
     MAIL_PORT = 587
     MAIL_USERNAME = ""

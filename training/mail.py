@@ -29,7 +29,13 @@ def _deliver(app: Flask, message: EmailMessage) -> None:
             # The message holds an address and a reset link: never in a production log.
             app.logger.warning("Email not sent: MAIL_SERVER is not set")
             return
-        app.logger.warning("Email not sent (MAIL_SERVER unset); it reads:\n%s", message)
+        # Decoded, so a long link (a registration's confirmation) is whole and can be opened.
+        app.logger.warning(
+            "Email not sent (MAIL_SERVER unset). To: %s; Subject: %s\n%s",
+            message["To"],
+            message["Subject"],
+            message.get_content(),
+        )
         outbox = app.extensions.setdefault("outbox", [])
         if app.testing:
             outbox.append(message)

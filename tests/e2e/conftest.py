@@ -37,6 +37,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 900}
+# The live app, once the session fixture made it: its captured emails are in
+# LIVE["app"].extensions["outbox"] (no MAIL_SERVER in tests).
+LIVE: dict = {}
 PHONE = {"width": 390, "height": 844}
 
 
@@ -91,6 +94,7 @@ def live_app(tmp_path_factory):
         WTF_CSRF_ENABLED=True,
         **_translation_overrides(tmp_path_factory),
     )
+    LIVE["app"] = app  # for steps that read the emails it sent (registration's confirmation)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -36,6 +36,7 @@ def _error_states(page: Page, role: str, lang: str, world, found: dict[str, list
         page.locator('main form button[type="submit"]').click()
         expect(page.locator('main [aria-invalid="true"]').first).to_be_visible()
         _check(page, lang, "register (errors)", found)
+        _registration_pages(page, lang, found)
     elif role == "trainee":
         page.goto(f"/quizzes/{MODULE}/final")
         page.locator('form.quiz button[type="submit"]').click()
@@ -54,6 +55,33 @@ def _error_states(page: Page, role: str, lang: str, world, found: dict[str, list
         page.locator('main form button[type="submit"]').click()
         expect(page.locator('main [aria-invalid="true"]').first).to_be_visible()
         _check(page, lang, "cohort new (errors)", found)
+
+
+def _registration_pages(page: Page, lang: str, found: dict[str, list[str]]) -> None:
+    """The registration's "check your email" page, the confirmation link's page and a refused link."""
+    from tests.e2e.test_journeys import PASSWORD, unique_email
+
+    email = unique_email(f"axe-{lang}")
+    page.goto("/auth/register")
+    form = page.locator("main form")
+    form.locator('input[name="name"]').fill("Axe Checker")
+    form.locator('input[name="email"]').fill(email)
+    form.locator('input[name="password"]').fill(PASSWORD)
+    form.locator('input[name="confirm"]').fill(PASSWORD)
+    city = form.locator('select[name="city"] option').nth(1).get_attribute("value")
+    form.locator('select[name="city"]').select_option(value=city)
+    form.locator('button[type="submit"]').click()
+    expect(page.locator("main")).to_contain_text(email)
+    _check(page, lang, "register (check your email)", found)
+    from tests.conftest import confirmation_path
+    from tests.e2e.conftest import LIVE
+
+    page.goto(confirmation_path(LIVE["app"], email))
+    expect(page.locator('main form button[type="submit"]')).to_be_visible()
+    _check(page, lang, "registration confirmation", found)
+    page.goto("/auth/confirm/not-a-real-token")
+    expect(page.locator('main a[href="/auth/register"]')).to_be_visible()
+    _check(page, lang, "registration confirmation (refused)", found)
 
 
 @pytest.mark.parametrize("lang", LANGS)

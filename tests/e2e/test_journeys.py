@@ -124,9 +124,24 @@ def register(page: Page, *, name: str, email: str, city: str, lang: str) -> str:
     form.locator('select[name="city"]').select_option(value=city_id)
     form.locator('select[name="locale"]').select_option(value=lang)
     form.locator('button[type="submit"]').click()
+    confirm_email(page, email)
     expect(page).to_have_url(re.compile(r"/learn/$"))  # the modules catalogue
     expect(page.locator(f'main a[href="/learn/{MODULE}/"]').first).to_be_visible()
     return city_id
+
+
+def confirm_email(page: Page, email: str) -> None:
+    """After the registration form: the "check your email" page, then the link of the email
+    (read from the live app's captured mail) and its "Create my account" button."""
+    from tests.conftest import confirmation_path
+    from tests.e2e.conftest import LIVE
+
+    expect(page).to_have_url(re.compile(r"/auth/register(\?.*)?$"))
+    expect(page.locator("main")).to_contain_text(email.lower())
+    path = confirmation_path(LIVE["app"], email)
+    assert path, f"no confirmation email to {email}"
+    page.goto(path)
+    page.locator('main form button[type="submit"]').click()
 
 
 def vouch(app, email: str, city_id: str) -> None:

@@ -202,8 +202,10 @@ def test_a_person_without_an_account_registers_through_the_invitation_and_joins(
 
     anonymous = client.get(path).get_data(as_text=True)
     assert cohort.name in anonymous and "Create an account" in anonymous
-    registered = _register_from(client, path, "new.official@example.org")
+    # The invitation email proved the address: registering with it needs no second email.
+    registered = _register_from(client, path, "new.official@example.org", confirm=False)
     assert registered.status_code == 302 and registered.headers["Location"].endswith(path)
+    assert [m["To"] for m in outbox] == ["new.official@example.org"]  # the invitation only
     page = client.get(path).get_data(as_text=True)
     assert "Accept and join" in page
     client.post(path, data={"answer": "accept"})

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
+from tests.conftest import register_and_confirm
 from training.models import Role
 from training.services import cohorts
 
@@ -160,26 +161,25 @@ def test_trainer_invites_removes_members_and_closes_joining(client, login):
     assert not cohort.joining_open
 
 
-def _register_from(client, page_url: str, email: str):
-    """Follow the "Create an account" link of `page_url` and register there, as a person would."""
+def _register_from(client, page_url: str, email: str, *, confirm: bool = True):
+    """Follow the "Create an account" link of `page_url`, register there and (`confirm`) confirm
+    the address through the emailed link, as a person would."""
     import re
 
     html = client.get(page_url).get_data(as_text=True)
     main = html[html.index("<main") :]  # the page's own link, not the header's
     href = re.search(r'href="(/auth/register[^"]*)"', main).group(1).replace("&amp;", "&")
     city = factories.city("Chengdu")
-    return client.post(
-        href,
-        data={
-            "name": "Wang Fang",
-            "email": email,
-            "password": "a-long-password",
-            "confirm": "a-long-password",
-            "city": str(city.id),
-            "organisation": "Chengdu Water Authority",
-            "locale": "en",
-        },
-    )
+    data = {
+        "name": "Wang Fang",
+        "email": email,
+        "password": "a-long-password",
+        "confirm": "a-long-password",
+        "city": str(city.id),
+        "organisation": "Chengdu Water Authority",
+        "locale": "en",
+    }
+    return register_and_confirm(client, data, url=href) if confirm else client.post(href, data=data)
 
 
 def test_join_link_survives_registration(client):
@@ -187,6 +187,7 @@ def test_join_link_survives_registration(client):
     it leads to, and is taken back to join the cohort."""
     cohort = factories.cohort()
     login_page = client.get(f"/cohorts/join/{cohort.join_code}").headers["Location"]
+    # Registered, then confirmed through the emailed link: back to the join page.
     registered = _register_from(client, login_page, "new.official@example.org")
     assert registered.status_code == 302
     assert registered.headers["Location"].endswith(f"/cohorts/join?code={cohort.join_code}")

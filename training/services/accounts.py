@@ -29,6 +29,7 @@ DEMO_NAMES = {
 }
 DEMO_CITY = "Chengdu"
 RESET_SALT = "password-reset"
+REGISTRATION_SALT = "registration-confirm"
 # A constant-cost hash, checked when the email is unknown, so timing does not tell either.
 _DUMMY = User(password_hash="")
 # Stands for an unknown email where a page does the same work either way (a reset token).
@@ -168,17 +169,22 @@ def register_user(
     *,
     name: str,
     email: str,
-    password: str,
+    password: str = "",
     city: City | None,
     organisation: str = "",
     locale: str = "en",
     role: Role = Role.TRAINEE,
+    password_hash: str | None = None,
 ) -> User:
     """Create an account. Raises WeakPassword when the password breaks the policy, else
     EmailTaken when the email has an account. The password is hashed (the slow part) before the
-    email is looked up, so a taken email takes as long to refuse as a new one to accept."""
-    check_password_policy(password, email=email, name=name)
-    password_hash = generate_password_hash(password)
+    email is looked up, so a taken email takes as long to refuse as a new one to accept.
+
+    `password_hash` instead of `password`: a hash made (after the policy check) by
+    `prepare_registration`, carried by a confirmation link."""
+    if password_hash is None:
+        check_password_policy(password, email=email, name=name)
+        password_hash = generate_password_hash(password)
     if get_user_by_email(email) is not None:
         raise EmailTaken(email)
     user = User(
@@ -297,6 +303,95 @@ def reset_password(user: User, new_password: str) -> None:
     check_password_policy(new_password, email=user.email, name=user.name)
     user.set_password(new_password)  # bumps session_version: the link cannot be used twice
     db.session.commit()
+
+
+# --- registration confirmed by email ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A registration waiting for its email to be confirmed: everything the account needs, the
+    password already hashed. Carried by the signed link of the confirmation email (no table)."""
+
+    name: str
+    email: str
+    password_hash: str
+    city_id: int | None
+    organisation: str
+    locale: str
+    next: str = ""
+
+
+def prepare_registration(
+    *, name: str, email: str, password: str, city: City | None, organisation: str, locale: str, next: str = ""
+) -> tuple[Registration, User | None]:
+    """The registration to confirm, and the account the email already has (or None). Raises
+    WeakPassword. The same work either way: the policy check and the slow hash come first."""
+    check_password_policy(password, email=email, name=name)
+    registration = Registration(
+        name=name.strip(),
+        email=normalise_email(email),
+        password_hash=generate_password_hash(password),
+        city_id=city.id if city is not None else None,
+        organisation=organisation.strip(),
+        locale=locale,
+        next=next,
+    )
+    return registration, get_user_by_email(email)
+
+
+def make_registration_token(registration: Registration, secret_key: str) -> str:
+    """A signed, timed token that carries the registration (signed, not encrypted)."""
+    data = {
+        "n": registration.name,
+        "e": registration.email,
+        "h": registration.password_hash,
+        "c": registration.city_id,
+        "o": registration.organisation,
+        "l": registration.locale,
+        "x": registration.next,
+    }
+    return URLSafeTimedSerializer(secret_key, salt=REGISTRATION_SALT).dumps(data)
+
+
+def read_registration_token(token: str, secret_key: str, max_age: int) -> Registration | None:
+    """The registration a valid, unexpired token carries; None for an expired, altered or
+    foreign one."""
+    if not token or len(token) > 4000:
+        return None
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=REGISTRATION_SALT).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        city_id = data.get("c")
+        return Registration(
+            name=str(data["n"]),
+            email=normalise_email(str(data["e"])),
+            password_hash=str(data["h"]),
+            city_id=city_id if isinstance(city_id, int) else None,
+            organisation=str(data.get("o") or ""),
+            locale=str(data.get("l") or "en"),
+            next=str(data.get("x") or ""),
+        )
+    except KeyError:
+        return None
+
+
+def complete_registration(registration: Registration) -> User:
+    """Create the account of a confirmed registration; raises EmailTaken when the address has
+    an account by now (the link was used, or the person registered another way)."""
+    city = db.session.get(City, registration.city_id) if registration.city_id else None
+    return register_user(
+        name=registration.name,
+        email=registration.email,
+        password_hash=registration.password_hash,
+        city=city,
+        organisation=registration.organisation,
+        locale=registration.locale,
+    )
 
 
 # --- demo accounts -----------------------------------------------------------------------

@@ -146,6 +146,15 @@ def find_by_token(token: str) -> CohortInvitation | None:
     return db.session.scalar(select(CohortInvitation).where(CohortInvitation.token_hash == hash_token(token)))
 
 
+def invites_address(token: str, email: str, *, now: datetime | None = None) -> bool:
+    """Whether `token` is a pending invitation to exactly this email: the invitation email came
+    to the address, so registering from its link needs no second confirmation."""
+    invitation = find_by_token(token)
+    if invitation is None or invitation.status(now or utcnow()) != "pending":
+        return False
+    return accounts.normalise_email(email) == invitation.email
+
+
 def is_addressed_to(invitation: CohortInvitation, user: User) -> bool:
     return bool(user.is_authenticated) and accounts.normalise_email(user.email) == invitation.email
 

@@ -93,6 +93,11 @@ def init_security(app: Flask) -> None:
             "REDIS_URL is not set: login throttling counts in memory, separately in each worker "
             "process. Set REDIS_URL so that every worker and every machine shares the counters."
         )
+    if app.config.get("ENV_NAME") == "production" and not app.config.get("MAIL_SERVER"):
+        app.logger.warning(
+            "MAIL_SERVER is not set: no email is sent, so nobody can finish registering (the "
+            "confirmation link), reset a password or receive an invitation. Set MAIL_SERVER."
+        )
     # First of all: nothing runs for a request that names another site.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
     app.before_request(refuse_nul_characters)

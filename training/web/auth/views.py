@@ -6,11 +6,13 @@ from flask import Response, current_app, flash, g, redirect, render_template, re
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
 from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
 from training.mail import send_mail_after_response
-from training.services import accounts, cities, privacy
+from training.services import accounts, cities, cohort_invitations, privacy
 from training.web.auth import bp
 from training.web.auth.forms import (
     WEAK_PASSWORD_MESSAGES,
@@ -58,10 +60,10 @@ def _start_session(user, remember: bool = False) -> None:
 @bp.route("/register", methods=["GET", "POST"])
 @throttle_registration
 def register():
-    """Open an account and log in at once. A taken email is told on the form (a person who
-    forgot they have an account must learn to log in); its owner is told by email, the answer
-    takes as long as for a new account, and registrations per address are limited
-    (docs/security-accounts.md)."""
+    """Register, then confirm the address by email: the answer is the same page ("check your
+    email"), after the same work, whether or not the address has an account. A new address gets a
+    link that creates the account; the owner of a taken one is told someone tried. Registrations
+    per address are limited (docs/security-accounts.md)."""
     # Back to the page that sent here (an invitation, a join link) once registered.
     target = safe_next(request.args.get("next"), "")
     if current_user.is_authenticated:
@@ -75,40 +77,116 @@ def register():
         if city is None:
             form.city.errors.append(_("Choose your city."))
         else:
-            user = _create_account(form, city)
-            if user is not None:
-                session["lang"] = user.locale
-                _start_session(user)
-                flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-                return remember_device(redirect(target or url_for("learn.catalogue")), user.email)
+            try:
+                registration, owner = accounts.prepare_registration(
+                    name=form.name.data,
+                    email=form.email.data,
+                    password=form.password.data,
+                    city=city,
+                    organisation=form.organisation.data or "",
+                    locale=form.locale.data,
+                    next=target,
+                )
+            except accounts.WeakPassword as exc:
+                _weak_password(form, exc)
+            else:
+                g.registration_attempted = True
+                # Looked up for a taken address too: the same work either way.
+                invited = _invited(target, registration.email)
+                if owner is None and invited:
+                    user = _complete(registration)
+                    if user is not None:
+                        return _logged_in(user, target)
+                    owner = accounts.get_user_by_email(registration.email)
+                _send_registration_mail(registration, owner)
+                return render_template(
+                    "auth/check_email.html",
+                    email=registration.email,
+                    hours=current_app.config["REGISTRATION_CONFIRM_MAX_AGE"] // 3600,
+                    mail_in_log=_mail_goes_to_the_log(),
+                )
     return render_template("auth/register.html", form=form, next_url=target)
 
 
-def _create_account(form, city):
-    """The new account, or None with the form's errors set. Both outcomes that reach the
-    database count against the address's registration limit and send one email."""
+def _invited(target: str, email: str) -> bool:
+    """`next` is the link of a pending cohort invitation to exactly this email: the invitation
+    email proved the address already, so the account opens without a second email."""
+    if not target:
+        return False
     try:
-        user = accounts.register_user(
-            name=form.name.data,
-            email=form.email.data,
-            password=form.password.data,
-            city=city,
-            organisation=form.organisation.data or "",
-            locale=form.locale.data,
+        path = target.partition("?")[0].removeprefix(request.script_root)
+        endpoint, values = current_app.url_map.bind("").match(path)
+    except HTTPException:
+        return False
+    if endpoint != "cohorts.invitation":
+        return False
+    return cohort_invitations.invites_address(str(values.get("token", "")), email)
+
+
+def _mail_goes_to_the_log() -> bool:
+    """Development without MAIL_SERVER: emails are written to the server's log."""
+    config = current_app.config
+    return not config.get("MAIL_SERVER") and config.get("ENV_NAME") != "production"
+
+
+def _send_registration_mail(registration: accounts.Registration, owner) -> None:
+    """One email through the same path either way: the confirmation link to a new address, the
+    "someone tried to register" notice to the owner of a taken one. The token is made either way."""
+    token = accounts.make_registration_token(registration, current_app.config["SECRET_KEY"])
+    if owner is not None:
+        _send_account_mail("email/register_taken.txt", owner)
+        return
+    hours = current_app.config["REGISTRATION_CONFIRM_MAX_AGE"] // 3600
+    with force_locale(registration.locale or current_locale()):
+        subject = _("Confirm your email — Resilient Cities Academy")
+        body = render_template(
+            "email/confirm_registration.txt",
+            name=registration.name,
+            link=external_url("auth.confirm_registration", token=token),
+            hours=hours,
         )
-    except accounts.WeakPassword as exc:
-        _weak_password(form, exc)
-        return None
+    send_mail_after_response(registration.email, subject, body)
+
+
+def _complete(registration: accounts.Registration):
+    """The new account, or None when the address has one by now."""
+    try:
+        return accounts.complete_registration(registration)
     except accounts.EmailTaken:
-        g.registration_attempted = True
-        owner = accounts.get_user_by_email(form.email.data)
-        _send_account_mail("email/register_taken.txt", owner or accounts.PLACEHOLDER)
-        message = _("An account with this email already exists. Log in or reset your password.")
-        form.email.errors.append(message)
         return None
-    g.registration_attempted = True
-    _send_account_mail("email/welcome.txt", user)
-    return user
+
+
+def _logged_in(user, target: str):
+    session["lang"] = user.locale
+    _start_session(user)
+    flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+    return remember_device(redirect(target or url_for("learn.catalogue")), user.email)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_registration(token: str):
+    """The link of the confirmation email. GET only shows a button (mail scanners follow links;
+    a GET creates nothing); the POST creates the account and logs the person in."""
+    registration = accounts.read_registration_token(
+        token, current_app.config["SECRET_KEY"], current_app.config["REGISTRATION_CONFIRM_MAX_AGE"]
+    )
+    if registration is None:
+        hours = current_app.config["REGISTRATION_CONFIRM_MAX_AGE"] // 3600
+        return render_template("auth/confirm.html", state="invalid", hours=hours), 400
+    target = safe_next(registration.next, "")
+    if accounts.get_user_by_email(registration.email) is not None:
+        return _already_registered(registration, target)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        user = _complete(registration)
+        if user is None:
+            return _already_registered(registration, target)
+        return _logged_in(user, target)
+    return render_template("auth/confirm.html", state="ready", form=form, registration=registration)
+
+
+def _already_registered(registration: accounts.Registration, target: str) -> str:
+    return render_template("auth/confirm.html", state="exists", email=registration.email, next_url=target)
 
 
 def _send_account_mail(template: str, user) -> None:
