@@ -388,7 +388,7 @@ def test_login_logout_wrong_password_and_next(page: Page, console):
     email = unique_email("login")
     register(page, name="Zhang Min", email=email, city="Xiamen", lang="en")
     log_out(page)
-    expect(page.get_by_role("status")).to_contain_text("You are logged out.")
+    expect(page.get_by_role("status")).to_contain_text("You are logged out")
 
     # A wrong password and an unknown email get the same answer, which names neither.
     console.allow(r"status of 401 .*/auth/login")

@@ -241,7 +241,7 @@ def logout():
     """Ends every session of the user, on every device, "remember me" cookies included: with
     one version per account a session cannot end alone (docs/security-accounts.md)."""
     _end_every_session()
-    flash(_("You are logged out."), "info")
+    flash(_("You are logged out, on this device and on every other one."), "info")
     return redirect(url_for("main.index"))
 
 
