@@ -181,3 +181,17 @@ def test_the_new_pages_are_the_citys_own(client, login, setup, route):
     assert client.get(url).status_code == (403 if route == "import" else 200)
     login(setup["trainer"])
     assert client.get(url).status_code == 200
+
+
+@needs_official_tool
+def test_the_preview_warns_when_the_workbook_names_another_city(client, login, setup):
+    """QA: a file whose Info sheet names Wuhan previewed into Chengdu's scorecard without a word."""
+    from tests.services.test_scorecard_official import PROFILE
+
+    city = setup["city"]
+    login(setup["lead"])
+    page = _upload(client, city, filled(profile={**PROFILE, "city_name": "Wuhan"})).get_data(as_text=True)
+    assert 'id="other-city"' in page and "Wuhan" in page
+    for same in ("Chengdu", "成都市", " chengdu "):
+        page = _upload(client, city, filled(profile={**PROFILE, "city_name": same})).get_data(as_text=True)
+        assert 'id="other-city"' not in page, same

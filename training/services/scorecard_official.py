@@ -292,6 +292,20 @@ def read_upload(data: bytes, card: Scorecard | None = None) -> Preview:
     raise OfficialRefused("unknown_layout")
 
 
+def names_another_city(preview: Preview, city: City) -> str | None:
+    """The city the workbook's own profile names, when it is not this city (None when it names
+    this one or none): the preview warns before a city imports another city's file."""
+    named = " ".join(str(preview.profile.get("city_name") or "").split())
+    if not named:
+        return None
+    known = {n.casefold() for n in (city.name_en, city.name_zh) if n}
+    known |= {n.casefold().removesuffix("市").removesuffix(" city") for n in known}
+    candidate = named.casefold()
+    if candidate in known or candidate.removesuffix("市").removesuffix(" city") in known:
+        return None
+    return named
+
+
 def import_preview(user: User, city: City, preview: Preview):
     """Store a previewed workbook as a new assessment (the current one is closed as a snapshot)."""
     assessment = start_new_assessment(user, city, source="import")

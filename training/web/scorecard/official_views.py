@@ -108,6 +108,7 @@ def import_xlsx(city_id: int):
                 preview=preview,
                 form=ConfirmForm(token=token),
                 profile_rows=profile_rows(preview.profile),
+                other_city=official.names_another_city(preview, city),
                 essentials={e.essential.number: e.essential for e in sc.get_scorecard(None).essentials},
             )
     code = 422 if (problems or form.errors) else 200
