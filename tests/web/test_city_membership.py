@@ -33,12 +33,15 @@ def test_a_trainee_who_changes_their_profile_city_cannot_read_nor_answer_that_ci
     assert response.status_code == 404
     answer = sc.get_scorecard(sc.get_current_assessment(beijing)).rows(["P1.1"])[0].answer
     assert (answer.score, answer.comments) == (1, "Beijing only")
-    # /scorecard/ sends them to the city they do belong to, not the declared one
-    assert (
-        client.get("/scorecard/")
-        .headers["Location"]
-        .endswith(f"/scorecard/city/{factories.city('Changsha').id}/")
-    )
+    # /scorecard/ offers the city they do belong to and a request to join the declared one
+    index = client.get("/scorecard/")
+    html = index.get_data(as_text=True)
+    assert index.status_code == 200
+    assert f"/scorecard/city/{factories.city('Changsha').id}/" in html
+    assert f"/scorecard/city/{beijing.id}/request" in html
+    assert client.post(f"/scorecard/city/{beijing.id}/request").status_code == 302
+    assert city_access.get_pending_request(intruder, beijing) is not None
+    assert client.get(f"/scorecard/city/{beijing.id}/").status_code == 404  # asking opens nothing
 
 
 def test_the_scorecard_index_asks_a_non_member_to_join_in_both_languages(client, login):

@@ -31,10 +31,17 @@ def _city_for(city_id: int, edit: bool = False):
 def index():
     """Your city's scorecard: the city you are a member of (the profile city only if you are);
     a list when there are several; otherwise a page to ask to join your city's delegation."""
+    choices = city_access.list_scorecard_cities(current_user)
+    profile = current_user.city
+    if choices and profile is not None and all(c.id != profile.id for c in choices):
+        # a member elsewhere whose profile now names another city: both, never a silent redirect
+        pending = city_access.get_pending_request(current_user, profile)
+        return render_template(
+            "scorecard/choose.html", choices=choices, ask_city=profile, pending=pending, form=FlaskForm()
+        )
     city = city_access.scorecard_city_for(current_user)
     if city is not None:
         return redirect(url_for("scorecard.overview", city_id=city.id))
-    choices = city_access.list_scorecard_cities(current_user)
     own = next((c for c in choices if c.id == current_user.city_id), None)
     if own is not None or len(choices) == 1:
         return redirect(url_for("scorecard.overview", city_id=(own or choices[0]).id))
