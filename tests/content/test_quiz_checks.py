@@ -98,7 +98,7 @@ def test_a_pool_that_cannot_fill_its_draw_is_refused(content_root):
 
 def test_a_draw_smaller_than_the_lessons_is_refused(content_root):
     _edit_yaml(content_root, QUIZ, lambda data: data.update(draw=3))
-    assert any(e.startswith(f"{QUIZ}: draw: is 3") and "4 lessons" in e for e in _errors(content_root))
+    assert any(e.startswith(f"{QUIZ}: draw: is 3") and "6 lessons" in e for e in _errors(content_root))
 
 
 def test_reveal_and_stratify_take_known_values(content_root):

@@ -17,7 +17,7 @@ FINAL, PRETEST = QuizAttempt.FINAL, QuizAttempt.PRETEST
 
 def _quiz_with_pool(draw=8):
     _, quiz = factories.adaptation()
-    quiz.draw = draw  # 12 questions over 4 lessons
+    quiz.draw = draw  # 18 questions over 6 lessons, 3 each
     db.session.commit()
     return quiz
 
@@ -63,7 +63,7 @@ def test_draws_are_stratified_and_parallel_to_the_pretest(db_session):
     final = quizzes.plan_attempt(user, quiz, FINAL)
     keys = [q.key for q in final.questions]
     assert not set(keys) & set(pre.question_keys)  # 8 of the 8 unseen: a parallel form
-    assert len({q.lesson_slug for q in final.questions}) == 4
+    assert len({q.lesson_slug for q in final.questions}) == 6
 
 
 def test_shuffle_false_keeps_the_file_order(db_session):

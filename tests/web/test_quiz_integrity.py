@@ -123,13 +123,13 @@ def test_a_retake_shows_a_new_order(client, login):
 def test_a_retake_draws_other_questions_where_the_pool_allows(client, login):
     user = login(factories.user())
     _, quiz = factories.adaptation()
-    quiz.draw = 8  # a pool of 12 questions over 4 lessons
+    quiz.draw = 12  # a pool of 18 questions over 6 lessons, 3 each: 2 per lesson
     db.session.commit()
     first, _ = _take(client, _wrong)
     second, _ = _take(client, _wrong)
-    assert len(first.question_keys) == len(second.question_keys) == 8
+    assert len(first.question_keys) == len(second.question_keys) == 12
     assert set(first.question_keys) != set(second.question_keys)
-    # the retake takes the 4 questions not yet seen, and each attempt covers every lesson
+    # the retake takes the 6 questions not yet seen, and each attempt covers every lesson
     assert set(first.question_keys) | set(second.question_keys) == {q.key for q in quiz_questions(quiz)}
     for attempt in (first, second):
         assert {attempt.snapshot[k]["lesson"] for k in attempt.question_keys} == {

@@ -44,6 +44,7 @@ PRIMARY_HOSTS: tuple[str, ...] = (
     "unfccc.int",
     "unccd.int",
     "unhabitat.org",
+    "who.int",  # World Health Organization and its regional offices (euro.who.int)
     "ramsar.org",
     "greenclimate.fund",
     "worldbank.org",
