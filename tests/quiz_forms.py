@@ -5,6 +5,8 @@ attempt."""
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from typing import Any
 
 from training.models import Question, QuizAttempt
@@ -30,3 +32,35 @@ def form_value(q: Question, value: Any, layout: quizzes.Layout | QuizAttempt) ->
     if isinstance(value, list):
         return [letter(q, v, layout) for v in value]
     return letter(q, value, layout)
+
+
+class _DisplayedLetters(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: dict[str, dict[str, str]] = {}
+        self._label: tuple[str, str, list[str]] | None = None  # (name, value, text parts)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name") or ""
+        if tag == "input" and a.get("type") in ("radio", "checkbox") and name.startswith("q-"):
+            self._label = (name[2:], a.get("value") or "", [])
+
+    def handle_data(self, data):
+        if self._label is not None:
+            self._label[2].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "label" and self._label is not None:
+            key, value, parts = self._label
+            text = " ".join(re.sub(r"^\s*[A-Z]\.\s*", "", "".join(parts)).split())
+            self.shown.setdefault(key, {})[text] = value
+            self._label = None
+
+
+def displayed_letters(html: str) -> dict[str, dict[str, str]]:
+    """Read from a quiz page: question key -> {option text as shown: the value its input posts}
+    (the letter for an option; "true"/"false" under their labels)."""
+    parser = _DisplayedLetters()
+    parser.feed(html)
+    return parser.shown

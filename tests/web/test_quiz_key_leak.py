@@ -11,7 +11,6 @@ and the retake prefers questions whose key the trainee has not been shown.
 
 from __future__ import annotations
 
-import random
 import re
 from html.parser import HTMLParser
 
