@@ -213,7 +213,7 @@ def revealed_keys(user: User, quiz: Quiz) -> set[str]:
             .order_by(QuizAttempt.number)
         )
     )
-    if setting == "always":
+    if setting == "always" or not attempts:
         return {key for a in attempts for key in a.question_keys or []}
     grants = db.session.execute(
         select(AttemptGrant.granted_at, AttemptGrant.extra).where(
