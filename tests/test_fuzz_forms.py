@@ -192,7 +192,10 @@ def test_fuzz_quiz_submission(client, login, db_session):
     module, quiz = factories.adaptation()
     questions = quizzes.list_questions(quiz, "final", user)
     answers = {
-        f"q-{q.key}": field(*[o["id"] for o in q.body.get("options", [])] or ["true", "false"])
+        # an option is posted as the letter the form shows next to it (A, B …)
+        f"q-{q.key}": field(*[o["letter"] for o in quizzes.displayed_options(q.body, None)])
+        if q.body.get("options")
+        else field("true", "false")
         for q in questions
     }
     outcomes = Outcomes()

@@ -185,21 +185,50 @@ def quiz_questions(page: Page) -> list[str]:
     return [i[2:] for i in ids]
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def displayed_options(page: Page, key: str) -> list[tuple[str, str]]:
+    """(posted value, option id) of question `key` in the order the form shows them. The form
+    posts the letter shown next to an option (option ids would give the key away, so the page
+    has none): the id is found from the option's text, read from the page."""
+    by_text: dict[str, str] = {}
+    for q in _quiz()["questions"]:
+        if q["id"] == key:
+            by_text = {_words(t): o["id"] for o in q.get("options", []) for t in o["text"].values()}
+    labels = page.locator(f'form.quiz fieldset[id="q-{key}"] label.choice:not(.dont-know)')
+    shown = []
+    for i in range(labels.count()):
+        label = labels.nth(i)
+        value = label.locator("input").get_attribute("value")
+        text = _words(re.sub(r"^[A-Z]\.\s*", "", label.inner_text().strip()))
+        shown.append((value, by_text.get(text, value)))  # true/false: the value is the answer
+    return shown
+
+
 def answer(page: Page, key: str, values: list[str]) -> None:
-    """Check exactly `values` for question `key` (other checkboxes unchecked)."""
-    for value in values:
-        page.locator(f'form.quiz input[name="q-{key}"][value="{value}"]').check()
-    for value in set(checked_answers(page).get(key, [])) - set(values):
-        page.locator(f'form.quiz input[name="q-{key}"][value="{value}"]').uncheck()
+    """Check exactly `values` (option ids, or true/false) for question `key` (others unchecked)."""
+    value_of = {oid: value for value, oid in displayed_options(page, key)}
+    for oid in values:
+        page.locator(f'form.quiz input[name="q-{key}"][value="{value_of[oid]}"]').check()
+    for oid in set(checked_answers(page).get(key, [])) - set(values):
+        page.locator(f'form.quiz input[name="q-{key}"][value="{value_of[oid]}"]').uncheck()
 
 
 def checked_answers(page: Page) -> dict[str, list[str]]:
-    """Question id -> the checked values, sorted (the form shows options in a per-attempt order)."""
+    """Question id -> the checked option ids (or true/false), sorted (the form shows options in a
+    per-attempt order)."""
     checked: dict[str, list[str]] = {}
     boxes = page.locator("form.quiz input:checked")
+    ids: dict[str, dict[str, str]] = {}
     for i in range(boxes.count()):
         box = boxes.nth(i)
-        checked.setdefault(box.get_attribute("name")[2:], []).append(box.get_attribute("value"))
+        key = box.get_attribute("name")[2:]
+        if key not in ids:
+            ids[key] = dict(displayed_options(page, key))
+        value = box.get_attribute("value")
+        checked.setdefault(key, []).append(ids[key].get(value, value))
     return {key: sorted(values) for key, values in checked.items()}
 
 

@@ -11,7 +11,17 @@ from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.e2e.axe import axe_violations, require_axe
-from tests.e2e.test_journeys import MODULE, PASSWORD, correct_answers, log_in, log_out, unique_email
+from tests.e2e.test_journeys import (
+    MODULE,
+    PASSWORD,
+    answer,
+    correct_answers,
+    displayed_options,
+    log_in,
+    log_out,
+    quiz_questions,
+    unique_email,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -72,19 +82,13 @@ def _wrong_value(q):
 
 
 def _displayed(page: Page) -> dict[str, list[str]]:
-    """Question id -> input values in the order the form shows them."""
-    shown: dict[str, list[str]] = {}
-    inputs = page.locator("form.quiz input[name^='q-']")
-    for i in range(inputs.count()):
-        box = inputs.nth(i)
-        shown.setdefault(box.get_attribute("name")[2:], []).append(box.get_attribute("value"))
-    return shown
+    """Question id -> option ids (or true/false) in the order the form shows them."""
+    return {key: [oid for _value, oid in displayed_options(page, key)] for key in quiz_questions(page)}
 
 
 def _answer_all(page: Page, answers: dict[str, list[str]]) -> None:
     for key, values in answers.items():
-        for value in values:
-            page.locator(f'form.quiz input[name="q-{key}"][value="{value}"]').check()
+        answer(page, key, values)
     page.locator('form.quiz button[type="submit"]').click()
     expect(page).to_have_url(re.compile(r"/quizzes/attempts/\d+$"))
 

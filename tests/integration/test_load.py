@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from tests.integration.conftest import csrf_token, database_app
+from tests.quiz_forms import displayed_letters
 from training.extensions import db
 from training.models import (
     AnswerChange,
@@ -53,7 +54,7 @@ DEADLINE = 150  # seconds for the whole run: the test stops by itself
 class Plan:
     trainees: list[tuple[int, str, int]]  # (user id, email, city id)
     lessons: list[str]
-    answers: dict[str, list[str]]  # form field -> values, every answer right
+    answers: dict[str, list[list[str]]]  # question key -> each right answer's texts (or true/false)
     questions: list[str]  # scorecard question ids of Essential 1
 
 
@@ -100,9 +101,9 @@ def _seed(url: str) -> Plan:
         answers = {}
         for q in db.session.scalars(sa.select(Question).where(Question.quiz_id == quiz.id, Question.active)):
             if q.type == "true_false":
-                answers[f"q-{q.key}"] = ["true" if q.body["answer"] else "false"]
-            else:
-                answers[f"q-{q.key}"] = [o["id"] for o in q.body["options"] if o["correct"]]
+                answers[q.key] = [["true" if q.body["answer"] else "false"]]
+            else:  # each right option by its texts: the form shows the letter next to the text
+                answers[q.key] = [list(o["text"].values()) for o in q.body["options"] if o["correct"]]
         questions = db.session.scalars(
             sa.select(ScorecardQuestion.id)
             .where(ScorecardQuestion.essential_number == 1)
@@ -111,6 +112,17 @@ def _seed(url: str) -> Plan:
         plan = Plan([(u.id, u.email, u.city_id) for u in users], list(lessons), answers, list(questions))
         db.engine.dispose()
     return plan
+
+
+def _value_shown(shown: dict[str, str], texts: list[str]) -> str:
+    """The value the form posts for an answer given by its texts (an option) or value (true/false)."""
+    for text in texts:
+        words = " ".join(text.split())
+        if words in shown:
+            return shown[words]
+        if text in shown.values():
+            return text
+    raise AssertionError(f"{texts} is not on the quiz page")
 
 
 class Trainee:
@@ -180,11 +192,18 @@ class Trainee:
             self.request("POST", f"/learn/{MODULE}/{slug}/done", data={"csrf_token": self.token})
             self.submitted()
 
+        # The form posts the letter shown next to each option in this trainee's attempt.
+        shown = displayed_letters(self.request("GET", f"/quizzes/{MODULE}/final", ok=(200,)).text)
+        answers = {
+            f"q-{key}": [_value_shown(shown[key], texts) for texts in right]
+            for key, right in self.plan.answers.items()
+            if key in shown
+        }
         self.request(
             "POST",
             f"/quizzes/{MODULE}/final",
             ok=(302,),
-            data={**self.plan.answers, "csrf_token": self.token},
+            data={**answers, "csrf_token": self.token},
             recorded=lambda: self._count(QuizAttempt, QuizAttempt.user_id == self.user_id) > 0,
         )
         self.submitted()

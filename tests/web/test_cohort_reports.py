@@ -7,6 +7,7 @@ import io
 import openpyxl
 
 from tests import factories
+from tests.quiz_forms import form_value
 from tests.services.test_learning import _right
 from training.models import QuizAttempt, Role
 from training.services import certificates, learning, quizzes
@@ -79,11 +80,8 @@ def test_certificate_is_issued_on_completion_and_verifiable_by_anyone(client, lo
     for lesson in learning.list_lessons(module):
         client.post(f"/learn/{module.slug}/{lesson.slug}/done")
     assert certificates.list_certificates(trainee) == []
-    questions = quizzes.list_questions(quiz, "final", trainee)
-    data = {}
-    for q in questions:
-        value = _right(q)
-        data[f"q-{q.key}"] = ("true" if value else "false") if isinstance(value, bool) else value
+    layout = quizzes.plan_attempt(trainee, quiz, "final")
+    data = {f"q-{q.key}": form_value(q, _right(q), layout) for q in layout.questions}
     response = client.post(f"/quizzes/{module.slug}/final", data=data, follow_redirects=True)
     assert "you have earned a certificate" in response.get_data(as_text=True)
     (certificate,) = certificates.list_certificates(trainee)

@@ -12,6 +12,7 @@ meet this needs more questions, more options or multiple-choice questions: fix t
 from __future__ import annotations
 
 import random
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -32,7 +33,9 @@ class QuizForm(HTMLParser):
         super().__init__()
         self.hidden: dict[str, str] = {}
         self.questions: dict[str, dict] = {}  # name -> {"type": radio|checkbox, "values": [...]}
+        self.texts: dict[str, list[str]] = {}  # name -> each option's text, in page order
         self._in_form = False
+        self._label: list[str] | None = None  # the text of the option being read
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -45,10 +48,20 @@ class QuizForm(HTMLParser):
         elif a.get("type") in ("radio", "checkbox") and a.get("value") != "dont-know":
             question = self.questions.setdefault(a["name"], {"type": a["type"], "values": []})
             question["values"].append(a["value"])
+            self.texts.setdefault(a["name"], [])
+            self._label = self.texts[a["name"]]
+            self._label.append("")
+
+    def handle_data(self, data):
+        if self._label is not None:
+            self._label[-1] += data
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._in_form = False
+        if tag == "label" and self._label is not None:
+            self._label[-1] = re.sub(r"^[A-Z]\.\s*", "", self._label[-1].strip())
+            self._label = None
 
 
 def first_bot(question: dict, rng: random.Random) -> list[str]:
@@ -127,8 +140,9 @@ def test_the_bot_reads_the_displayed_order_and_the_order_changes_between_attempt
     for _ in range(2):
         form = QuizForm()
         form.feed(client.get(url).get_data(as_text=True))
-        seen.append({name: q["values"] for name, q in form.questions.items() if q["type"] == "radio"})
+        # the options' texts in the order shown (the values are the letters A, B, C … in order)
+        seen.append({name: form.texts[name] for name, q in form.questions.items() if q["type"] == "radio"})
         client.post(url, data={name: first_bot(q, random.Random(0)) for name, q in form.questions.items()})
     first, second = seen
     assert first.keys() == second.keys()
-    assert any(first[name] != second[name] for name in first if first[name] != ["true", "false"])
+    assert any(first[name] != second[name] for name in first if first[name] != ["True", "False"])

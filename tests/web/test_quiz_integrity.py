@@ -11,10 +11,11 @@ import re
 from sqlalchemy import select
 
 from tests import factories
+from tests.quiz_forms import form_value
 from tests.services.test_learning import _right
 from tests.web.test_quiz_guessing import QuizForm
 from training.extensions import db
-from training.models import AttemptGrant, QuizAttempt, Role
+from training.models import AttemptGrant, QuizAttempt, Role, User
 from training.services import quizzes
 
 SLUG = "climate-adaptation"
@@ -29,23 +30,17 @@ def _wrong(q):
     return wrong
 
 
-def _value(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
 def _take(client, answer, url=FINAL):
     """Read the form as displayed, answer each question by its key, submit; the stored attempt."""
     form = QuizForm()
     form.feed(client.get(url).get_data(as_text=True))
     keys = [name.removeprefix("q-") for name in form.questions]
     _, quiz = factories.adaptation()
-    by_key = {
-        q.key: q
-        for q in db.session.scalars(select(quizzes.Question).where(quizzes.Question.quiz_id == quiz.id))
-    }
-    data = {f"q-{key}": _value(answer(by_key[key])) for key in keys}
+    with client.session_transaction() as session:
+        user = db.session.get(User, int(session["_user_id"].split(":")[0]))
+    layout = quizzes.plan_attempt(user, quiz, QuizAttempt.PRETEST if url == PRETEST else QuizAttempt.FINAL)
+    by_key = {q.key: q for q in layout.questions}
+    data = {f"q-{key}": form_value(by_key[key], answer(by_key[key]), layout) for key in keys}
     response = client.post(url, data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
@@ -68,7 +63,12 @@ def test_the_form_shows_the_stored_order_and_letters_follow_it(client, login):
     for name, question in form.questions.items():
         key = name.removeprefix("q-")
         if question["values"] != ["true", "false"]:
-            assert question["values"] == attempt.option_order(key)
+            order = attempt.option_order(key)
+            assert question["values"] == list("ABCDEFGH"[: len(order)])
+            # the texts next to A, B, C … are those of the stored order
+            texts = {o["id"]: o["text"]["en"] for o in attempt.snapshot[key]["body"]["options"]}
+            shown = form.texts[name]
+            assert shown == [texts[oid] for oid in order], (shown, order)
 
 
 def test_review_page_and_csv_export_show_what_the_trainee_saw(client, login):

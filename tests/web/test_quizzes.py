@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from tests import factories
+from tests.quiz_forms import form_value, letter
 from tests.services.test_learning import _right
 from training.models import QuizAttempt
 from training.services import quizzes
@@ -8,17 +9,16 @@ from training.services import quizzes
 FINAL = "/quizzes/climate-adaptation/final"
 
 
-def _form(questions, answer=_right, skip=()):
-    data = {}
-    for q in questions:
-        if q.key in skip:
-            continue
-        value = answer(q)
-        if isinstance(value, bool):
-            data[f"q-{q.key}"] = "true" if value else "false"
-        else:
-            data[f"q-{q.key}"] = value
-    return data
+def _wrong(q):
+    if q.type == "true_false":
+        return not q.body["answer"]
+    return next(o["id"] for o in q.body["options"] if not o["correct"])
+
+
+def _form(layout, answer=_right, skip=()):
+    """The form of this attempt's layout, each question answered by `answer` (option ids are
+    posted as the letters displayed next to them)."""
+    return {f"q-{q.key}": form_value(q, answer(q), layout) for q in layout.questions if q.key not in skip}
 
 
 def test_quiz_page_lists_every_question_with_inputs(client, login):
@@ -33,15 +33,16 @@ def test_quiz_page_lists_every_question_with_inputs(client, login):
 def test_unanswered_questions_are_named_and_answers_kept(client, login):
     user = login(factories.user())
     _, quiz = factories.adaptation()
-    questions = quizzes.list_questions(quiz, "final", user)
+    layout = quizzes.plan_attempt(user, quiz, "final")
+    questions = layout.questions
     skipped = questions[3]
-    response = client.post(FINAL, data=_form(questions, skip={skipped.key}))
+    response = client.post(FINAL, data=_form(layout, skip={skipped.key}))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert f'href="#q-{skipped.key}"' in html and "Question 4" in html
     assert f'id="q-{skipped.key}-error"' in html
     single = next(q for q in questions if q.type == "single" and q.key != skipped.key)
-    correct = _right(single)
+    correct = letter(single, _right(single), layout)
     assert f'name="q-{single.key}" value="{correct}" checked' in html
     assert quizzes.get_status(user, quiz).attempts_used == 0
 
@@ -49,8 +50,9 @@ def test_unanswered_questions_are_named_and_answers_kept(client, login):
 def test_submitting_shows_score_pass_and_explanations(client, login):
     user = login(factories.user())
     _, quiz = factories.adaptation()
-    questions = quizzes.list_questions(quiz, "final", user)
-    response = client.post(FINAL, data=_form(questions))
+    layout = quizzes.plan_attempt(user, quiz, "final")
+    questions = layout.questions
+    response = client.post(FINAL, data=_form(layout))
     assert response.status_code == 302
     result = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"{len(questions)} / {len(questions)}" in result and "Passed." in result
@@ -61,9 +63,9 @@ def test_submitting_shows_score_pass_and_explanations(client, login):
 def test_a_wrong_answer_shows_the_correct_one(client, login):
     user = login(factories.user())
     _, quiz = factories.adaptation()
-    questions = quizzes.list_questions(quiz, "final", user)
-    tf = next(q for q in questions if q.type == "true_false")
-    data = _form(questions)
+    layout = quizzes.plan_attempt(user, quiz, "final")
+    tf = next(q for q in layout.questions if q.type == "true_false")
+    data = _form(layout)
     data[f"q-{tf.key}"] = "false" if tf.body["answer"] else "true"
     location = client.post(FINAL, data=data).headers["Location"]
     html = client.get(location).get_data(as_text=True)
@@ -82,22 +84,40 @@ def test_attempts_of_others_are_not_visible(client, login):
 def test_no_attempts_left_redirects_with_a_message(client, login):
     user = login(factories.user())
     _, quiz = factories.adaptation()
-    questions = quizzes.list_questions(quiz, "final", user)
-    wrong = {q.key: (not q.body["answer"]) if q.type == "true_false" else None for q in questions}
     for _ in range(quiz.max_attempts):
-        responses = {q.key: wrong[q.key] if q.type == "true_false" else _right(q) for q in questions}
-        quizzes.submit_attempt(user, quiz, "final", questions, responses)
+        questions = quizzes.list_questions(quiz, "final", user)
+        quizzes.submit_attempt(user, quiz, "final", questions, {q.key: _wrong(q) for q in questions})
+    assert not quizzes.get_status(user, quiz).passed
     response = client.get(FINAL, follow_redirects=True)
     assert "You have used all your attempts" in response.get_data(as_text=True)
-    assert client.post(FINAL, data=_form(questions)).status_code == 302
+    assert client.post(FINAL, data=_form(quizzes.plan_attempt(user, quiz, "final"))).status_code == 302
     assert quizzes.get_status(user, quiz).attempts_used == quiz.max_attempts
+
+
+def test_a_trainee_who_passed_on_the_last_attempt_is_sent_to_the_pass_not_told_to_ask(client, login):
+    """After a pass there is nothing to ask the trainer for: the quiz link and the out-of-attempts
+    page lead to the passing attempt's result."""
+    user = login(factories.user())
+    _, quiz = factories.adaptation()
+    for number in range(1, quiz.max_attempts + 1):
+        questions = quizzes.list_questions(quiz, "final", user)
+        answer = _right if number == quiz.max_attempts else _wrong
+        passed = quizzes.submit_attempt(user, quiz, "final", questions, {q.key: answer(q) for q in questions})
+    assert passed.passed and not quizzes.get_status(user, quiz).can_attempt
+    for url in (FINAL, "/quizzes/climate-adaptation/out-of-attempts"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/quizzes/attempts/{passed.id}")
+        html = client.get(url, follow_redirects=True).get_data(as_text=True)
+        assert "You have passed this quiz." in html and "Passed." in html
+        assert "You have used all your attempts" not in html and "ask your trainer" not in html.lower()
 
 
 def test_pretest_is_stored_apart_and_offered_once(client, login):
     user = login(factories.user())
     _, quiz = factories.adaptation()
     assert "Take the pre-test" in client.get("/learn/climate-adaptation/").get_data(as_text=True)
-    drawn = quizzes.list_questions(quiz, QuizAttempt.PRETEST, user)
+    drawn = quizzes.plan_attempt(user, quiz, QuizAttempt.PRETEST)
     response = client.post("/quizzes/climate-adaptation/pretest", data=_form(drawn))
     assert response.status_code == 302
     assert "Pre-test result" in client.get(response.headers["Location"]).get_data(as_text=True)

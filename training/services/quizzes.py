@@ -159,11 +159,16 @@ def _allocate(sizes: list[int], count: int, rng: random.Random) -> list[int]:
 
 
 def draw_questions(
-    pool: list[Question], count: int, stratify: str, seen: Counter, rng: random.Random
+    pool: list[Question],
+    count: int,
+    stratify: str,
+    seen: Counter,
+    rng: random.Random,
+    revealed: set[str] | frozenset[str] = frozenset(),
 ) -> list[Question]:
-    """`count` questions stratified by lesson or Essential; within a stratum the questions this
-    trainee has seen least come first (parallel forms, a different retake), ties drawn at random.
-    Returned in the pool's order."""
+    """`count` questions stratified by lesson or Essential; within a stratum the questions whose
+    key was not revealed to this trainee come first, then those they have seen least (parallel
+    forms, a different retake), ties drawn at random. Returned in the pool's order."""
     if count >= len(pool):
         return list(pool)
     strata: dict[str, list[Question]] = {}
@@ -172,7 +177,7 @@ def draw_questions(
     groups = list(strata.values())
     chosen: set[int] = set()
     for group, k in zip(groups, _allocate([len(g) for g in groups], count, rng)):
-        ranked = sorted(group, key=lambda q: (seen[q.key], rng.random()))
+        ranked = sorted(group, key=lambda q: (q.key in revealed, seen[q.key], rng.random()))
         chosen.update(q.id for q in ranked[:k])
     return [q for q in pool if q.id in chosen]
 
@@ -187,6 +192,41 @@ def _seen_keys(user: User, quiz: Quiz) -> Counter:
     ):
         seen.update(keys or [])
     return seen
+
+
+def revealed_keys(user: User, quiz: Quiz) -> set[str]:
+    """The questions whose correct answers a result page has shown this trainee (see `reveals`):
+    with `always`, every question of a final attempt; with `pass_or_last`, every question of the
+    final attempts taken up to a moment when the trainee had passed or had no attempt left. A
+    grant given afterwards hides the key again, but what was shown stays seen."""
+    setting = quiz.reveal or "pass_or_last"
+    if setting == "never":
+        return set()
+    attempts = list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.quiz_id == quiz.id,
+                QuizAttempt.kind == QuizAttempt.FINAL,
+            )
+            .order_by(QuizAttempt.number)
+        )
+    )
+    if setting == "always" or not attempts:
+        return {key for a in attempts for key in a.question_keys or []}
+    grants = db.session.execute(
+        select(AttemptGrant.granted_at, AttemptGrant.extra).where(
+            AttemptGrant.user_id == user.id, AttemptGrant.quiz_id == quiz.id
+        )
+    ).all()
+    shown_up_to = 0  # the key of attempts 1..shown_up_to was shown
+    for i, attempt in enumerate(attempts, start=1):
+        granted = sum(extra for at, extra in grants if at <= attempt.submitted_at)
+        out = bool(quiz.max_attempts) and i >= quiz.max_attempts + granted
+        if attempt.passed or out:
+            shown_up_to = i
+    return {key for a in attempts[:shown_up_to] for key in a.question_keys or []}
 
 
 def plan_attempt(user: User, quiz: Quiz, kind: str, status: QuizStatus | None = None) -> Layout:
@@ -205,7 +245,8 @@ def plan_attempt(user: User, quiz: Quiz, kind: str, status: QuizStatus | None = 
         count = min(quiz.pretest_questions, len(pool))
     else:
         count = min(quiz.draw or len(pool), len(pool))
-    questions = draw_questions(pool, count, quiz.stratify or "lesson", _seen_keys(user, quiz), rng)
+    revealed = revealed_keys(user, quiz) if kind == QuizAttempt.FINAL else set()
+    questions = draw_questions(pool, count, quiz.stratify or "lesson", _seen_keys(user, quiz), rng, revealed)
     options = {}
     for q in questions:
         ids = [o["id"] for o in q.body.get("options", [])]
@@ -240,11 +281,24 @@ def letter_of(attempt: QuizAttempt, key: str, option_id: str) -> str:
     return ""
 
 
-def parse_responses(questions: list[Question], form: dict[str, list[str]]) -> dict[str, Any]:
-    """Form values (name `q-<key>`) to responses by question key; unanswered ones are None."""
-    return {
-        q.key: get_question_type(q.type).parse_response(form.get(f"q-{q.key}", []), q.body) for q in questions
-    }
+def parse_responses(
+    questions: list[Question], form: dict[str, list[str]], layout: Layout | None = None
+) -> dict[str, Any]:
+    """Form values (name `q-<key>`) to responses by question key; unanswered ones are None.
+
+    With the attempt's layout (what the web form always passes), an option is posted as the
+    letter displayed next to it (A, B, C … in this attempt's order), never as its id: option ids
+    do not change when a key is rebalanced, so an id in the page would give the key away. A
+    value that is not a displayed letter counts as no answer. Without a layout (service-level
+    callers and tests), the values are option ids."""
+    responses = {}
+    for q in questions:
+        values = form.get(f"q-{q.key}", [])
+        if layout is not None and q.body.get("options"):
+            by_letter = {o["letter"]: o["id"] for o in displayed_options(q.body, layout.options.get(q.key))}
+            values = [by_letter[v] for v in values if v in by_letter]
+        responses[q.key] = get_question_type(q.type).parse_response(values, q.body)
+    return responses
 
 
 def submit_attempt(
@@ -454,6 +508,21 @@ def list_attempts(user: User, quiz: Quiz) -> list[QuizAttempt]:
     )
 
 
+def passing_attempt(user: User, quiz: Quiz) -> QuizAttempt | None:
+    """The trainee's best passing final attempt (the latest of equal scores)."""
+    return db.session.scalar(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.kind == QuizAttempt.FINAL,
+            QuizAttempt.passed,
+        )
+        .order_by(QuizAttempt.percent.desc(), QuizAttempt.number.desc())
+        .limit(1)
+    )
+
+
 def get_attempt_module(attempt: QuizAttempt) -> tuple[Module, Quiz]:
     quiz = db.session.get(Quiz, attempt.quiz_id)
     module = db.session.get(Module, quiz.module_id)
@@ -509,3 +578,23 @@ def list_grants(trainee: User, quiz: Quiz) -> list[tuple[AttemptGrant, str]]:
         .order_by(AttemptGrant.granted_at, AttemptGrant.id)
     ).all()
     return [(grant, name or "") for grant, name in rows]
+
+
+@dataclass
+class RetakeOverlap:
+    """The next attempt's questions whose correct answers this trainee has already been shown."""
+
+    revealed: int  # how many of the next attempt's questions
+    total: int  # questions in the next attempt
+
+
+def retake_overlap(trainee: User, quiz: Quiz) -> RetakeOverlap | None:
+    """For the grant form: None when the trainee has not been shown this quiz's key or when the
+    pool can give the next attempt questions whose key they have not seen; otherwise how many
+    of the questions the next attempt would draw had their key revealed to them."""
+    revealed = revealed_keys(trainee, quiz)
+    if not revealed:
+        return None
+    questions = plan_attempt(trainee, quiz, QuizAttempt.FINAL).questions
+    overlap = sum(q.key in revealed for q in questions)
+    return RetakeOverlap(revealed=overlap, total=len(questions)) if overlap else None

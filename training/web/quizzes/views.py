@@ -48,6 +48,14 @@ def _render_form(module, quiz, kind, layout, responses=None, missing=None, statu
     )
 
 
+def _to_passed(user, quiz):
+    """A trainee who has passed and has no attempt left: their passing attempt's result, not the
+    "out of attempts" page (which would tell them to ask for another attempt)."""
+    attempt = quizzes.passing_attempt(user, quiz)
+    flash(_("You have passed this quiz."), "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
 @bp.route("/<slug>/<kind>", methods=["GET", "POST"])
 @login_required
 def take(slug: str, kind: str):
@@ -60,6 +68,8 @@ def take(slug: str, kind: str):
         flash(_("The pre-test is taken once, before the final quiz."), "info")
         return redirect(url_for("learn.module", slug=slug))
     if kind == QuizAttempt.FINAL and not status.can_attempt:
+        if status.passed:
+            return _to_passed(current_user, quiz)
         return redirect(url_for("quizzes.out_of_attempts", slug=slug))
     layout = quizzes.plan_attempt(current_user, quiz, kind, status)
     if request.method == "GET":
@@ -68,7 +78,7 @@ def take(slug: str, kind: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     form_values = {key: request.form.getlist(key) for key in request.form}
-    responses = quizzes.parse_responses(layout.questions, form_values)
+    responses = quizzes.parse_responses(layout.questions, form_values, layout)
     try:
         result = quizzes.submit_attempt(current_user, quiz, kind, layout.questions, responses, layout)
     except (quizzes.NoAttemptsLeft, quizzes.PretestClosed):
@@ -112,6 +122,8 @@ def attempt(attempt_id: int):
 def out_of_attempts(slug: str):
     module, quiz = _load(slug)
     status = quizzes.get_status(current_user, quiz)
+    if status.passed:
+        return _to_passed(current_user, quiz)
     if status.can_attempt:
         return redirect(url_for("quizzes.take", slug=slug, kind="final"))
     lessons = learning.list_lessons(module)
@@ -142,4 +154,5 @@ def grant(slug: str, user_id: int):
         form=form,
         status=quizzes.get_status(trainee, quiz),
         grants=quizzes.list_grants(trainee, quiz),
+        overlap=quizzes.retake_overlap(trainee, quiz),
     )
