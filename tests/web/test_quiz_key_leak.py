@@ -202,15 +202,16 @@ def test_no_warning_when_the_key_was_never_shown(client, login):
 
 
 def test_a_granted_retake_prefers_questions_whose_key_was_not_shown(client, login):
-    """Pool of 12 (3 per lesson), pre-test of 4 (one per lesson, seen but never keyed), final of 8
-    (2 per lesson) with one attempt: the failed attempt draws the 8 questions the pre-test did
+    """Pool of 3 per lesson, pre-test of one per lesson (seen but never keyed), final of 2 per
+    lesson with one attempt: the failed attempt draws the 8 questions the pre-test did
     not ask and, being the last, shows their key. After a grant every question has been seen
     once; the retake takes the pre-test's questions first, the trainer is warned about the rest."""
     trainer = factories.user(Role.TRAINER, city_name=None)
     cohort = factories.cohort(trainer)
     admin = factories.user(Role.ADMIN, city_name=None)
     _, quiz = factories.adaptation()
-    quiz.draw, quiz.pretest_questions, quiz.max_attempts = 8, 4, 1
+    lessons = len({q.lesson_slug for q in quizzes.list_questions(quiz, "final", admin)})
+    quiz.draw, quiz.pretest_questions, quiz.max_attempts = 2 * lessons, lessons, 1
     db.session.commit()
     for i in range(6):  # several trainees: a preference, not a lucky draw
         trainee = factories.member(cohort)
@@ -227,4 +228,4 @@ def test_a_granted_retake_prefers_questions_whose_key_was_not_shown(client, logi
         retake = quizzes.list_questions(quiz, "final", trainee)
         assert {q.key for q in pretest} <= {q.key for q in retake}, i
         overlap = quizzes.retake_overlap(trainee, quiz)
-        assert (overlap.revealed, overlap.total) == (4, 8)
+        assert (overlap.revealed, overlap.total) == (lessons, 2 * lessons)
