@@ -38,6 +38,9 @@ def init_i18n(app: Flask) -> None:
         npgettext=_template_npgettext,
     )
 
+    app.jinja_env.globals["paren"] = _paren
+    app.jinja_env.globals["colon"] = _colon
+
     @app.context_processor
     def inject_language():
         locale = current_locale()
@@ -73,6 +76,18 @@ def _template_pgettext(context, message_context, string):
 @pass_context
 def _template_npgettext(context, message_context, singular, plural, n):
     return _catalog(context).unpgettext(message_context, singular, plural, n)
+
+
+@pass_context
+def _paren(context, text) -> str:
+    """A note in brackets, in the page's script: （…） on a Chinese page, (…) on an English one."""
+    return f"（{text}）" if context.get("locale") == "zh" else f"({text})"
+
+
+@pass_context
+def _colon(context, text) -> str:
+    """A label followed by a colon, full-width on a Chinese page."""
+    return f"{text}：" if context.get("locale") == "zh" else f"{text}:"
 
 
 def current_locale() -> str:
