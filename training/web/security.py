@@ -333,19 +333,19 @@ def login_wait_message(seconds: int) -> str:
         return ngettext(
             "Too many failed attempts to log in to this account or from this network. For your "
             "safety, wait %(num)d second before trying again, or reset your password. On a "
-            "device you have logged in from before, you can log in at once.",
+            "device you have logged in from before, failures made elsewhere do not slow you down.",
             "Too many failed attempts to log in to this account or from this network. For your "
             "safety, wait %(num)d seconds before trying again, or reset your password. On a "
-            "device you have logged in from before, you can log in at once.",
+            "device you have logged in from before, failures made elsewhere do not slow you down.",
             seconds,
         )
     return ngettext(
         "Too many failed attempts to log in to this account or from this network. For your "
         "safety, wait %(num)d minute before trying again, or reset your password. On a device "
-        "you have logged in from before, you can log in at once.",
+        "you have logged in from before, failures made elsewhere do not slow you down.",
         "Too many failed attempts to log in to this account or from this network. For your "
         "safety, wait %(num)d minutes before trying again, or reset your password. On a device "
-        "you have logged in from before, you can log in at once.",
+        "you have logged in from before, failures made elsewhere do not slow you down.",
         (seconds + 59) // 60,
     )
 
