@@ -64,7 +64,10 @@ def test_the_delegation_lead_imports_the_official_tool_after_a_preview(client, l
 
 def test_a_member_who_is_not_the_lead_may_not_import(client, login, setup):
     login(setup["member"])
-    assert client.get(f"/scorecard/city/{setup['city'].id}/import").status_code == 403
+    page = client.get(f"/scorecard/city/{setup['city'].id}/import")
+    assert page.status_code == 403
+    html = page.get_data(as_text=True)
+    assert 'id="import-not-allowed"' in html and "delegation lead" in html and 'type="file"' not in html
 
 
 @needs_official_tool

@@ -89,8 +89,8 @@ class TemplateForm(FlaskForm):
 def import_xlsx(city_id: int):
     """Upload → preview (nothing stored yet) → confirm."""
     city = _city(city_id)
-    if not official.can_import(current_user, city):
-        abort(403)
+    if not official.can_import(current_user, city):  # a member: say who may, not just "not allowed"
+        return render_template("scorecard/import.html", city=city, form=None, problems=[]), 403
     form = ImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
