@@ -198,3 +198,16 @@ def test_the_preview_warns_when_the_workbook_names_another_city(client, login, s
     for same in ("Chengdu", "成都市", " chengdu "):
         page = _upload(client, city, filled(profile={**PROFILE, "city_name": same})).get_data(as_text=True)
         assert 'id="other-city"' not in page, same
+
+
+@needs_official_tool
+def test_a_text_too_long_is_refused_with_the_limits_named(client, login, setup):
+    from tests.services.test_scorecard_official import QIDS, pattern
+
+    answers = {q: pattern(q, i) for i, q in enumerate(QIDS)}
+    answers["P1.1"] = {**answers["P1.1"], "timescale": "x" * (sc.TEXT_LIMITS["timescale"] + 1)}
+    login(setup["lead"])
+    page = _upload(client, setup["city"], filled(answers)).get_data(as_text=True)
+    assert "Some texts are longer than the platform keeps" in page
+    assert f"{sc.TEXT_LIMITS['timescale']} for the timescale" in page
+    assert sc.get_current_assessment(setup["city"]) is None

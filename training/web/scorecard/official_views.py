@@ -41,7 +41,9 @@ REFUSED = {
         "upload the file once more."
     ),
     "text_too_long": _l(
-        "Some texts are longer than the platform keeps (%(cells)s). Shorten them and upload again."
+        "Some texts are longer than the platform keeps (%(cells)s): at most %(text)d characters of "
+        "evidence or actions, %(responsible)d for the responsible institution and %(timescale)d for "
+        "the timescale. Shorten them and upload again."
     ),
     "empty": _l(
         "The official workbook is blank: it has no answers and no city profile, "
@@ -58,7 +60,9 @@ def refusal_text(refused: official.OfficialRefused) -> str:
     # workbook_limits' reasons (a zip bomb, a DTD, a sheet far too large…) share the import's texts
     text = str(REFUSED.get(refused.code) or PROBLEM_TEXT.get(refused.code) or REFUSED["not_a_workbook"])
     cells = ", ".join(refused.cells[:12]) + ("…" if len(refused.cells) > 12 else "")
-    return text % {"cells": cells} if "%(cells)s" in text else text
+    limits = {"text": sc.TEXT_LIMITS["evidence"], "responsible": sc.TEXT_LIMITS["responsible"]}
+    limits["timescale"] = sc.TEXT_LIMITS["timescale"]
+    return text % {"cells": cells, **limits} if "%(cells)s" in text else text
 
 
 def _city(city_id: int):
