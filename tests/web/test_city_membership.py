@@ -162,3 +162,16 @@ def test_my_learning_does_not_show_advice_from_a_declared_city(client, login):
     html = client.get("/learn/my").get_data(as_text=True)
     assert "Recommended for your city" not in html
     assert f"/scorecard/city/{beijing.id}/results" not in html
+
+
+def test_admins_see_every_citys_pending_requests_in_one_list(client, login):
+    """QA: an admin had to open each city's page to find the requests waiting."""
+    wuhan, lhasa = factories.city("Wuhan"), factories.city("Lhasa")
+    for name, city in (("Asker Wu", "Wuhan"), ("Asker La", "Lhasa")):
+        login(factories.user(Role.TRAINEE, city_name=city, member=False, name=name))
+        client.post(f"/scorecard/city/{factories.city(city).id}/request")
+    login(factories.user(Role.ADMIN, city_name=None))
+    html = client.get("/admin/trainers").get_data(as_text=True)
+    assert "Asker Wu" in html and "Asker La" in html
+    for city in (wuhan, lhasa):
+        assert f"/scorecard/city/{city.id}/#delegation" in html

@@ -108,6 +108,7 @@ def trainers():
         form=form,
         assignments=city_access.list_assignments(),
         requests=city_access.list_pending_requests(kind=city_access.TRAINER),
+        member_requests=city_access.list_pending_requests(kind=city_access.MEMBER),
         csrf_form=FlaskForm(),
     ), (422 if form.errors else 200)
 
