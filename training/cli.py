@@ -238,7 +238,7 @@ def case_studies_import(folder: str | None, publish: bool):
     """Import FOLDER (default: library/case-studies). Idempotent; new text becomes a new revision,
     new case studies arrive as drafts unless --publish. Broken files: nothing is imported."""
     from training.content import ContentErrors
-    from training.services.case_study_files import import_case_studies
+    from training.services.case_studies.files import import_case_studies
 
     try:
         report = import_case_studies(_case_study_folder(folder), publish=publish)
@@ -262,7 +262,7 @@ def case_studies_import(folder: str | None, publish: bool):
 def case_studies_export(folder: str | None, slugs: tuple[str, ...]):
     """Write the published case studies to FOLDER (default: library/case-studies) in the shipped
     format; files whose content would not change are left alone."""
-    from training.services.case_study_files import export_case_studies
+    from training.services.case_studies.files import export_case_studies
 
     report = export_case_studies(_case_study_folder(folder), list(slugs) or None)
     click.echo(

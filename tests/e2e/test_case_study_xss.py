@@ -190,7 +190,7 @@ def test_xss_payloads_in_every_field_never_run(page: Page, live_app, console, cr
 def test_stored_payloads_that_skipped_the_form_are_still_harmless(page: Page, live_app, created_slugs):
     """Data from anywhere (an import, an old database): output escaping and the link check hold."""
     from training.extensions import db
-    from training.services.case_study_data import build_preview
+    from training.services.case_studies.data import build_preview
 
     slug = f"stored-xss-{uuid.uuid4().hex[:6]}"
     created_slugs.append(slug)

@@ -10,11 +10,10 @@ from tests import factories
 from training.extensions import db
 from training.models import CaseStudy, Module
 from training.models.library import CaseStudyRevision, EditorialEvent
-from training.services import case_studies as cs
-from training.services import case_study_audit as audit
-from training.services import case_study_workflow as workflow
 from training.services import library
-from training.services.case_study_diff import diff_data
+from training.services.case_studies import audit, workflow
+from training.services.case_studies import editing as cs
+from training.services.case_studies.diff import diff_data
 
 
 def complete(**overrides) -> dict:

@@ -15,11 +15,11 @@ from tests.services.test_case_study_images import picture
 from training.content import ContentErrors, load_curriculum
 from training.content.library import load_case_studies
 from training.models.library import CaseStudyRevision
-from training.services import case_studies as cs
-from training.services import case_study_workflow as workflow
 from training.services import library
-from training.services.case_study_data import snapshot
-from training.services.case_study_files import export_case_studies, import_case_studies
+from training.services.case_studies import editing as cs
+from training.services.case_studies import workflow
+from training.services.case_studies.data import snapshot
+from training.services.case_studies.files import export_case_studies, import_case_studies
 from training.services.content_sync import sync_curriculum
 
 

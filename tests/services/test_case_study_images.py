@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from tests import factories
-from training.services import case_study_images as images
-from training.services.case_studies import create_case_study
+from training.services.case_studies import images
+from training.services.case_studies.editing import create_case_study
 
 
 def picture(fmt: str, size=(64, 48), mode="RGB", **save) -> bytes:

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from training.services import case_study_images as images
+from training.services.case_studies import images
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET_MB = 50
 
 MEASURE = """
 import json, resource, sys
-from training.services import case_study_images as images
+from training.services.case_studies import images
 raw = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:

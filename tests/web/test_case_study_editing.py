@@ -15,10 +15,9 @@ from tests import factories
 from tests.services.test_case_studies import complete
 from tests.services.test_case_study_images import picture
 from training.models import CaseStudy
-from training.services import case_studies as cs
-from training.services import case_study_images as images
-from training.services import case_study_workflow as workflow
 from training.services import library
+from training.services.case_studies import editing as cs
+from training.services.case_studies import images, workflow
 
 ANON, TRAINEE, TRAINER, EDITOR, ADMIN = "anonymous", "trainee", "trainer", "editor", "admin"
 ROLES = [ANON, TRAINEE, TRAINER, EDITOR, ADMIN]

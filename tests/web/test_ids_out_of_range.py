@@ -67,7 +67,7 @@ def test_the_largest_number_in_range_reaches_the_pages_without_an_error(app, cli
 
 def test_numbers_out_of_range_in_the_editors_query_strings_and_forms(client, login):
     from tests.services.test_case_studies import complete
-    from training.services import case_studies as cs
+    from training.services.case_studies import editing as cs
 
     editor = login(factories.user(Role.ADMIN))
     study = cs.create_case_study(editor, "range-test", complete())

@@ -15,7 +15,7 @@ from tests.content.test_render_bounds import PATHOLOGICAL, SECONDS, nested_list
 from tests.services.test_case_studies import complete
 from tests.web.test_case_study_editing import _form
 from training.content.render import MAX_MARKDOWN_CHARS
-from training.services import case_studies as cs
+from training.services.case_studies import editing as cs
 
 PREVIEW = "/case-studies/editor/preview"
 PEAK_BYTES = 80 * 1024 * 1024  # a whole request: form parsing, two languages, templates

@@ -12,9 +12,9 @@ from training.extensions import db
 from training.models import CaseStudy, GlossaryTerm, Module
 from training.models.base import utcnow
 from training.models.library import CaseStudyRevision
-from training.services.case_studies import HEAVY, add_revision, working_copy
-from training.services.case_study_data import apply_data, clean_data, definition_data, snapshot
-from training.services.case_study_search import search_clause
+from training.services.case_studies.data import apply_data, clean_data, definition_data, snapshot
+from training.services.case_studies.editing import HEAVY, add_revision, working_copy
+from training.services.case_studies.search import search_clause
 
 
 def sync_library(curriculum: Curriculum, report) -> None:

@@ -9,12 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from training.services import case_studies as cs
-from training.services import case_study_audit as audit
-from training.services import case_study_images as images
-from training.services import case_study_workflow as workflow
-from training.services.case_study_data import build_preview, keep_order
-from training.services.case_study_diff import diff_data
+from training.services.case_studies import audit, images, workflow
+from training.services.case_studies import editing as cs
+from training.services.case_studies.data import build_preview, keep_order
+from training.services.case_studies.diff import diff_data
 from training.web.access import role_required
 from training.web.case_studies import bp
 from training.web.case_studies import messages as msg

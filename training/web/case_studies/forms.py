@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
 from training.content.render import MAX_MARKDOWN_CHARS, markdown_problem
-from training.services.case_study_data import MAX_LENGTH, SLUG_RE
+from training.services.case_studies.data import MAX_LENGTH, SLUG_RE
 
 EXTRA_SOURCE_ROWS = 2
 SHORT, LONG = (

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from training.services.case_study_images import MAX_UPLOAD_BYTES, MIN_SIDE
+from training.services.case_studies.images import MAX_UPLOAD_BYTES, MIN_SIDE
 
 FIELD_LABELS = {
     "slug": _l("Address (slug)"),

@@ -6,8 +6,10 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from training.i18n import current_locale
-from training.services import case_studies, case_study_data, library
-from training.services import case_study_images as images
+from training.services import library
+from training.services.case_studies import data as case_study_data
+from training.services.case_studies import editing as case_studies
+from training.services.case_studies import images
 from training.web.case_studies import bp
 from training.web.vocabulary import HAZARD_LABELS, REGION_LABELS, TOPIC_LABELS
 

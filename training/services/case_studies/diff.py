@@ -8,7 +8,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from training.services.case_study_data import FIELDS, clean_data
+from training.services.case_studies.data import FIELDS, clean_data
 
 CONTEXT = 2  # unchanged lines shown around a change
 MAX_INLINE = 4000  # longer lines are compared whole, not character by character

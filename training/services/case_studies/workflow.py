@@ -1,7 +1,7 @@
 """The review workflow of a case study: submit, publish (four eyes), send back, archive, reopen.
 
 States: draft → review → published → archived; a published case study with unpublished changes
-carries them as `pending` (see training/services/case_studies.py, which saves them)."""
+carries them as `pending` (see training/services/case_studies/editing.py, which saves them)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from training.extensions import db
 from training.models import CaseStudy, User
 from training.models.base import utcnow
-from training.services.case_studies import (
+from training.services.case_studies.audit import log_event
+from training.services.case_studies.data import apply_data, check_ready
+from training.services.case_studies.editing import (
     EditorialError,
     Event,
     in_draft,
@@ -18,8 +20,6 @@ from training.services.case_studies import (
     require_editor,
     working_copy,
 )
-from training.services.case_study_audit import log_event
-from training.services.case_study_data import apply_data, check_ready
 
 
 def _commit_transition(user: User, study: CaseStudy, action: str, comment: str = "") -> None:

@@ -21,17 +21,17 @@ from training.extensions import db
 from training.models import CaseStudy, User
 from training.models.base import utcnow
 from training.models.library import CaseStudyRevision, EditorialEvent
-from training.services import case_study_images as images
-from training.services.case_study_audit import log_event
-from training.services.case_study_data import (
+from training.services.case_studies import images
+from training.services.case_studies.audit import log_event
+from training.services.case_studies.data import (
     Problem,
     apply_data,
     check_slug,
     clean_data,
     snapshot,
 )
-from training.services.case_study_diff import FieldDiff, diff_data
-from training.services.case_study_search import search_clause
+from training.services.case_studies.diff import FieldDiff, diff_data
+from training.services.case_studies.search import search_clause
 
 EDITOR_ROLES = ("editor", "admin")
 HEAVY = (CaseStudy.body_en, CaseStudy.body_zh, CaseStudy.html_en, CaseStudy.html_zh, CaseStudy.search_text)

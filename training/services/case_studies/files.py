@@ -28,10 +28,9 @@ from training.extensions import db
 from training.models import CaseStudy
 from training.models.base import utcnow
 from training.models.library import CaseStudyRevision, EditorialEvent
-from training.services import case_study_images as images
-from training.services.case_studies import add_revision, get_case_study_by_slug, working_copy
-from training.services.case_study_audit import log_event
-from training.services.case_study_data import (
+from training.services.case_studies import images
+from training.services.case_studies.audit import log_event
+from training.services.case_studies.data import (
     LANGS,
     apply_data,
     check_lengths,
@@ -40,6 +39,7 @@ from training.services.case_study_data import (
     has_chinese,
     snapshot,
 )
+from training.services.case_studies.editing import add_revision, get_case_study_by_slug, working_copy
 
 
 @dataclass
