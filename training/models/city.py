@@ -18,6 +18,8 @@ class City(db.Model):
     province_zh: Mapped[str] = mapped_column(String(120), default="")
     country_en: Mapped[str] = mapped_column(String(120), default="China")
     country_zh: Mapped[str] = mapped_column(String(120), default="中国")
+    # IANA name; times are stored in UTC and shown in this zone (admins edit it).
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
 
     def name(self, locale: str) -> str:
         return pick(self.name_en, self.name_zh, locale)

@@ -74,6 +74,11 @@ class CohortSession(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(200), default="")
+    # Start and end in UTC (naive datetimes, like every timestamp here); shown in the city's zone.
+    # Sessions created before times existed have only `held_on` (a local date).
+    starts_at: Mapped[datetime | None] = mapped_column(default=None)
+    ends_at: Mapped[datetime | None] = mapped_column(default=None)
+    online_url: Mapped[str] = mapped_column(String(500), default="")
 
 
 class Attendance(db.Model):
