@@ -15,6 +15,7 @@ from training.services import (
     cities,
     city_access,
     cohort_invitations,
+    cohort_sessions,
     cohorts,
     exports,
     learning,
@@ -27,6 +28,7 @@ from training.services.recommendations import recommend
 from training.web.access import role_required
 from training.web.cohorts import bp
 from training.web.cohorts.forms import CityRequestForm, CohortForm, InviteForm, JoinForm, SessionForm
+from training.web.cohorts.sessions import session_values
 from training.web.public_links import external_url
 
 STAFF = ("trainer", "admin")
@@ -239,7 +241,7 @@ def sessions(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     form = SessionForm()
     if form.validate_on_submit():
-        cohorts.add_session(cohort, form.title.data, form.held_on.data, form.place.data or "")
+        cohort_sessions.add_session(cohort, session_values(form))
         flash(_("The session is added."), "success")
         return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
     members = cohorts.list_members(cohort)
@@ -247,7 +249,7 @@ def sessions(cohort_id: int):
         "cohorts/sessions.html",
         cohort=cohort,
         form=form,
-        sessions=cohorts.list_sessions(cohort),
+        sessions=cohort_sessions.list_sessions(cohort),
         members=members,
         attendance=cohorts.attendance_map(cohort),
         csrf_form=FlaskForm(),
