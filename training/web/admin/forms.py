@@ -48,11 +48,11 @@ class CityForm(FlaskForm):
             "America/Bogota. Session times in this city are entered and shown in it."
         ),
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[DataRequired(_l("Enter the time zone.")), Length(max=64)],
+        validators=[Optional(), Length(max=64)],
     )
 
     def validate_timezone(self, field):
-        if not is_valid_timezone(field.data):
+        if field.data and not is_valid_timezone(field.data):
             raise ValidationError(
                 _l(
                     "“%(zone)s” is not a time zone name. Use a name like Asia/Shanghai or Europe/Copenhagen.",

@@ -20,6 +20,7 @@ from training.services import (
     exports,
     learning,
     quizzes,
+    trainer_home,
 )
 from training.services import evaluation as evaluation_service
 from training.services import scorecard as sc
@@ -103,12 +104,15 @@ def _city_request_form() -> CityRequestForm:
 @bp.get("/")
 @role_required(*STAFF)
 def index():
-    rows = cohorts.list_cohorts_for(current_user)
+    """The trainer's home (and an admin's list of every cohort): the cohorts, and what needs
+    attention in each (services/trainer_home.py), in a fixed number of queries."""
+    attention = trainer_home.build_trainer_home(current_user)
     trainer = current_user.role == "trainer"
     return render_template(
         "cohorts/index.html",
-        rows=rows,
-        counts=cohorts.member_counts(rows),
+        rows=[a.cohort for a in attention],
+        counts={a.cohort.id: a.members for a in attention},
+        attention=attention,
         my_cities=city_access.list_trainer_cities(current_user) if trainer else [],
         asked=city_access.list_pending_trainer_requests(current_user) if trainer else [],
         city_form=_city_request_form() if trainer else None,
