@@ -243,7 +243,9 @@ def log_in_as(page: Page, email: str) -> None:
     form.locator('input[name="email"]').fill(email)
     form.locator('input[name="password"]').fill(PASSWORD)
     form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/(learn/my|cohorts/|admin/users|case-studies/editor/\?status=review)$"))
+    expect(page).to_have_url(
+        re.compile(r"/(learn/my|cohorts/|admin/users|case-studies/editor/\?status=review)$")
+    )
 
 
 def set_anonymous_language(page: Page, lang: str) -> None:
