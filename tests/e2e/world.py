@@ -86,12 +86,17 @@ class World:
             "matrix": f"{cohort}/",
             "evaluation": f"{cohort}/evaluation",
             "sessions": f"{cohort}/sessions",
+            "session edit": f"{cohort}/sessions/{self.session_id}/edit",
             "trainee page": f"{cohort}/trainees/{self.trainee_ids['en']}",
             "workshop": f"/scorecard/cohort/{self.cohort_id}/",
         }
 
     def admin_pages(self) -> dict[str, str]:
-        return {"admin users": "/admin/users", "admin cities": "/admin/cities"}
+        return {
+            "admin users": "/admin/users",
+            "admin cities": "/admin/cities",
+            "admin city edit": f"/admin/cities/{self.city_id}/edit",
+        }
 
 
 _WORLDS: dict[int, World] = {}

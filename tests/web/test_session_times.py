@@ -44,6 +44,7 @@ def test_trainer_enters_local_time_which_is_stored_in_utc_and_shown_with_the_zon
     page = client.get(f"/cohorts/{cohort.id}/sessions").get_data(as_text=True)
     assert "14:00–16:30 (China Standard Time, UTC+8)" in page
     assert '<a href="https://meet.example.org/abc"' in page
+    assert "Cohort dates: not set" in page
 
 
 def test_the_city_zone_decides_the_stored_time(client, login):
@@ -66,6 +67,7 @@ def test_the_city_zone_decides_the_stored_time(client, login):
         ({"online_url": "ftp://example.org/x"}, "online_url", "https://"),
         ({"starts": "16:00", "ends": "15:00"}, "ends", "end after it starts"),
         ({"starts": "", "ends": "15:00"}, "ends", "start time too"),
+        ({"starts": "25:99"}, "starts", "Not a valid time value"),
     ],
 )
 def test_bad_session_input_is_refused_next_to_the_field_and_kept(client, login, data, field, message):

@@ -78,13 +78,8 @@ class SessionForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
     )
 
-    def validate_starts(self, field):
-        if field.data is None and field.raw_data and field.raw_data[0]:
-            raise ValidationError(_l("Enter a time like 14:00."))
-
     def validate_ends(self, field):
-        if field.data is None and field.raw_data and field.raw_data[0]:
-            raise ValidationError(_l("Enter a time like 16:30."))
+        # A time that does not parse is reported by TimeField itself ("Not a valid time value.").
         if field.data is not None and self.starts.data is None:
             raise ValidationError(_l("Enter the start time too."))
         if field.data is not None and self.starts.data is not None and field.data <= self.starts.data:
