@@ -184,6 +184,11 @@ def register_blueprints(app: Flask) -> None:
     from training.web.chrome import init_chrome
 
     init_chrome(app)
+    from training.web.city_time import init_city_time
+    from training.web.homes import init_homes
+
+    init_city_time(app)
+    init_homes(app)
 
 
 def register_errors(app: Flask) -> None:

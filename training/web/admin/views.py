@@ -73,6 +73,27 @@ def city_list():
     )
 
 
+@bp.route("/cities/<int:city_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def city_edit(city_id: int):
+    """Correct a city's names or its time zone (validated against the IANA database)."""
+    city = cities.get_city(city_id)
+    if city is None:
+        abort(404)
+    form = CityForm(obj=city)
+    if form.validate_on_submit():
+        try:
+            cities.update_city(
+                city, **{name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+            )
+        except cities.CityExists:
+            form.name_en.errors.append(_("This city is already in the list."))
+        else:
+            flash(_("%(city)s is saved.", city=city.name_en), "success")
+            return redirect(url_for("admin.city_list") + f"#city-{city.id}")
+    return render_template("admin/city_edit.html", form=form, city=city), (422 if form.errors else 200)
+
+
 # --- trainers' cities ------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from training.web.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from training.web.homes import home_url
 from training.web.public_links import external_url
 from training.web.safe_next import safe_next
 from training.web.security import (
@@ -205,9 +206,10 @@ def _send_account_mail(template: str, user) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    target = safe_next(request.args.get("next"), url_for("learn.my_learning"))
+    # Without a `next`, each role lands on its home (training/web/homes.py).
+    target = safe_next(request.args.get("next"), "")
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(target or home_url())
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -228,7 +230,7 @@ def login():
         else:
             throttle.succeeded()
             _start_session(user, remember=form.remember.data)
-            return remember_device(redirect(target), user.email)
+            return remember_device(redirect(target or home_url(user)), user.email)
     next_url = safe_next(request.args.get("next"), "")
     return render_template("auth/login.html", form=form, error=error, next_url=next_url), (
         401 if error else 200

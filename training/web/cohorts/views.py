@@ -15,10 +15,12 @@ from training.services import (
     cities,
     city_access,
     cohort_invitations,
+    cohort_sessions,
     cohorts,
     exports,
     learning,
     quizzes,
+    trainer_home,
 )
 from training.services import evaluation as evaluation_service
 from training.services import scorecard as sc
@@ -27,6 +29,7 @@ from training.services.recommendations import recommend
 from training.web.access import role_required
 from training.web.cohorts import bp
 from training.web.cohorts.forms import CityRequestForm, CohortForm, InviteForm, JoinForm, SessionForm
+from training.web.cohorts.sessions import session_values
 from training.web.public_links import external_url
 
 STAFF = ("trainer", "admin")
@@ -101,12 +104,15 @@ def _city_request_form() -> CityRequestForm:
 @bp.get("/")
 @role_required(*STAFF)
 def index():
-    rows = cohorts.list_cohorts_for(current_user)
+    """The trainer's home (and an admin's list of every cohort): the cohorts, and what needs
+    attention in each (services/trainer_home.py), in a fixed number of queries."""
+    attention = trainer_home.build_trainer_home(current_user)
     trainer = current_user.role == "trainer"
     return render_template(
         "cohorts/index.html",
-        rows=rows,
-        counts=cohorts.member_counts(rows),
+        rows=[a.cohort for a in attention],
+        counts={a.cohort.id: a.members for a in attention},
+        attention=attention,
         my_cities=city_access.list_trainer_cities(current_user) if trainer else [],
         asked=city_access.list_pending_trainer_requests(current_user) if trainer else [],
         city_form=_city_request_form() if trainer else None,
@@ -239,7 +245,7 @@ def sessions(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     form = SessionForm()
     if form.validate_on_submit():
-        cohorts.add_session(cohort, form.title.data, form.held_on.data, form.place.data or "")
+        cohort_sessions.add_session(cohort, session_values(form))
         flash(_("The session is added."), "success")
         return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
     members = cohorts.list_members(cohort)
@@ -247,7 +253,7 @@ def sessions(cohort_id: int):
         "cohorts/sessions.html",
         cohort=cohort,
         form=form,
-        sessions=cohorts.list_sessions(cohort),
+        sessions=cohort_sessions.list_sessions(cohort),
         members=members,
         attendance=cohorts.attendance_map(cohort),
         csrf_form=FlaskForm(),

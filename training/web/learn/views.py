@@ -10,6 +10,7 @@ from training.services import (
     certificates,
     city_access,
     cohort_invitations,
+    cohort_sessions,
     cohorts,
     curriculum_cache,
     learning,
@@ -61,6 +62,7 @@ def my_learning():
         scorecard_city=scorecard_city,
         assigned=set(assigned),
         memberships=cohorts.list_memberships(current_user),
+        schedules=cohort_sessions.list_schedules(current_user),
         invitations=cohort_invitations.list_for_user(current_user),
         invitation_form=FlaskForm(),
         certificates=[

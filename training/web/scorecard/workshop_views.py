@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from training.services import cohorts, workshop
+from training.services import cohort_sessions, cohorts, workshop
 from training.services import scorecard as sc
 from training.web.routing import bounded_int
 from training.web.scorecard import bp
@@ -42,6 +42,7 @@ def workshop_view(cohort_id: int):
         can_agree=workshop.can_record_agreed(current_user, cohort),
         leads=workshop.lead_ids(cohort),
         can_manage=cohorts.can_manage_cohort(current_user, cohort),
+        cohort_sessions_list=cohort_sessions.list_sessions(cohort),
         form=FlaskForm(),
     )
 
