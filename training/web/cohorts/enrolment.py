@@ -8,19 +8,21 @@ Decisions: docs/enrolment.md.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from training.i18n import current_locale
+from training.mail import send_mail
 from training.models.base import utcnow
 from training.services import accounts, cities, cohort_invitations, cohorts, enrolment
 from training.web.access import role_required
 from training.web.auth.views import _city_choices, _start_session, _weak_password
 from training.web.cohorts import bp
 from training.web.cohorts.enrolment_forms import EnrolListForm, InvitedAccountForm
-from training.web.cohorts.invitations import _refused_page, _send, _summary
+from training.web.cohorts.invitations import _refused_page, _summary
+from training.web.public_links import external_url
 from training.web.scorecard.history_views import PROBLEM_TEXT as WORKBOOK_TEXT
 from training.web.security import remember_device
 
@@ -102,9 +104,39 @@ def _cohort_or_404(cohort_id: int):
 
 
 def send_invitations(issued: list, actor) -> None:
-    """The invitation emails, one per person (the single call to swap for a job queue)."""
+    """The invitation emails of an imported list, as `invitations._send` writes them (the same
+    template, both languages, the invitee's first when known), one `send_mail` call per person —
+    the single call to swap for a job queue. The parts every email shares (the cohort, its
+    trainers, the date) are drawn once per language; the address and the link are filled in."""
+    if not issued:
+        return
+    cohort = issued[0].invitation.cohort
+    trainers = ", ".join(t.name for t in cohorts.list_trainers(cohort))
+    until = issued[0].invitation.expires_at.strftime("%Y-%m-%d")
+    drawn: dict[str, tuple[str, str]] = {}
+    for language in ("en", "zh"):
+        with force_locale(language):
+            subject = _("Invitation to join “%(cohort)s” — Resilient Cities Academy", cohort=cohort.name)
+            body = render_template(
+                "email/cohort_invitation.txt",
+                cohort=cohort,
+                city=cohort.city.name(language),
+                inviter=actor.name,
+                trainers=trainers,
+                email=_EMAIL,
+                link=_LINK,
+                until=until,
+            )
+        drawn[language] = (subject, body)
     for one in issued:
-        _send(one, actor)
+        invitation = one.invitation
+        link = external_url("cohorts.invitation", token=one.token)
+        body = "\n\n—————\n\n".join(drawn[language][1] for language in one.languages)
+        body = body.replace(_EMAIL, invitation.email).replace(_LINK, link)
+        send_mail(invitation.email, drawn[one.languages[0]][0], body)
+
+
+_EMAIL, _LINK = "\x00email\x00", "\x00link\x00"  # stand-ins, replaced in each email
 
 
 @bp.route("/<int:cohort_id>/enrol", methods=["GET", "POST"])
@@ -119,7 +151,10 @@ def enrol(cohort_id: int):
         try:
             if upload is not None and upload.filename:
                 raw = enrolment.read_file(upload.read(enrolment.MAX_FILE_BYTES + 1), upload.filename)
-                form.text.data = raw.as_text()  # the trainer corrects it in the box from now on
+                # The trainer corrects the list in the box from now on: rows are numbered as there
+                # (the same as the file's when it has no blank rows).
+                form.text.data = raw.as_text()
+                raw = enrolment.read_text(form.text.data)
             else:
                 raw = enrolment.read_text(form.text.data or "")
             checked = enrolment.check_rows(cohort, raw, set(request.form.getlist("override")))
