@@ -121,6 +121,9 @@ def test_a_trainer_imports_twenty_officials_and_a_new_one_joins(page: Page, live
     expect(summary).to_contain_text(t["other_city"])
     expect(page.locator("tr.has-error")).to_have_count(2)
     page.screenshot(path=f"test-artifacts/screenshots/enrolment-preview-{lang}.png", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=f"test-artifacts/screenshots/enrolment-preview-{lang}-375.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Fixed in the box the file filled: a name for row 5, the whole address on row 9.
     box = page.locator('textarea[name="text"]')
@@ -148,6 +151,9 @@ def test_a_trainer_imports_twenty_officials_and_a_new_one_joins(page: Page, live
     form = page.locator("main form")
     expect(form.locator('input[name="name"]')).to_have_value("官员5")
     expect(form.locator('input[name="organisation"]')).to_have_value("应急管理局")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=f"test-artifacts/screenshots/enrolment-account-{lang}-375.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     form.locator('input[name="password"]').fill(PASSWORD)
     form.locator('input[name="confirm"]').fill(PASSWORD)
     form.locator("button", has_text=t["open"]).click()
