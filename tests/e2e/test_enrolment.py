@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import axe_violations, require_axe
 from tests.e2e.test_journeys import PASSWORD, log_in, log_out, unique_email
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,6 +121,8 @@ def test_a_trainer_imports_twenty_officials_and_a_new_one_joins(page: Page, live
     expect(summary).to_contain_text(t["email_error"])
     expect(summary).to_contain_text(t["other_city"])
     expect(page.locator("tr.has-error")).to_have_count(2)
+    require_axe()
+    assert axe_violations(page) == []
     page.screenshot(path=f"test-artifacts/screenshots/enrolment-preview-{lang}.png", full_page=True)
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=f"test-artifacts/screenshots/enrolment-preview-{lang}-375.png", full_page=True)
@@ -151,6 +154,7 @@ def test_a_trainer_imports_twenty_officials_and_a_new_one_joins(page: Page, live
     form = page.locator("main form")
     expect(form.locator('input[name="name"]')).to_have_value("官员5")
     expect(form.locator('input[name="organisation"]')).to_have_value("应急管理局")
+    assert axe_violations(page) == []
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=f"test-artifacts/screenshots/enrolment-account-{lang}-375.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
