@@ -73,6 +73,10 @@ def test_a_workbook_first_sheet_and_a_gb18030_csv_file():
     )
     raw = enrolment.read_file(data, "list.xlsx")
     assert [(r.number, r.name, r.city) for r in raw.rows] == [(2, "王伟", "Wuhan")]
+    # What the page's box shows after a file: read again, the same rows with the same numbers.
+    for locale in ("en", "zh"):
+        again = enrolment.read_text(raw.as_text(locale))
+        assert again.rows == raw.rows and again.had_header
     csv_bytes = "姓名,邮箱\n李娜,li@example.org\n".encode("gb18030")
     assert enrolment.read_file(csv_bytes, "list.csv").rows[0].name == "李娜"
 

@@ -28,6 +28,7 @@ MAX_COLUMNS = 20  # columns read from a workbook (the four we use may be anywher
 MAX_CELL_CHARS = 500  # any one cell; longer is refused with its row and column
 
 COLUMNS = ("name", "email", "department", "city")
+COLUMNS_ZH = ("姓名", "邮箱", "部门", "城市")
 HEADERS = {
     "name": {"name", "full name", "fullname", "official", "姓名", "名字", "全名"},
     "email": {"email", "e-mail", "email address", "e-mail address", "mail",
@@ -64,12 +65,12 @@ class RawList:
     rows: list[RawRow] = field(default_factory=list)
     had_header: bool = True
 
-    def as_text(self) -> str:
-        """The list as CSV text with an English header: what the page's text box shows after a
-        file was read, so the trainer can correct it there."""
+    def as_text(self, locale: str = "en") -> str:
+        """The list as CSV text with a header in the page's language: what the page's text box
+        shows after a file was read, so the trainer can correct it there."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        writer.writerow(COLUMNS_ZH if locale == "zh" else COLUMNS)
         for row in self.rows:
             writer.writerow((row.name, row.email, row.department, row.city))
         return out.getvalue()

@@ -153,7 +153,7 @@ def enrol(cohort_id: int):
                 raw = enrolment.read_file(upload.read(enrolment.MAX_FILE_BYTES + 1), upload.filename)
                 # The trainer corrects the list in the box from now on: rows are numbered as there
                 # (the same as the file's when it has no blank rows).
-                form.text.data = raw.as_text()
+                form.text.data = raw.as_text(current_locale())
                 raw = enrolment.read_text(form.text.data)
             else:
                 raw = enrolment.read_text(form.text.data or "")
