@@ -132,11 +132,10 @@ def can_enrol(user: User, cohort: Cohort) -> bool:
 def _city_index() -> dict[str, City]:
     """Every city by its English and Chinese name, loosely ("Wuhan", "wuhan city", "武汉", "武汉市")."""
     index: dict[str, City] = {}
-    for city in db.session.scalars(select(City)):
+    for city in db.session.scalars(select(City).order_by(City.id)):
         for name in (city.name_en, city.name_zh):
             if name:
-                for key in (_city_key(name),):
-                    index.setdefault(key, city)
+                index.setdefault(_city_key(name), city)
     return index
 
 
