@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from training.mail import send_mail
 from training.models.base import utcnow
 from training.services import cohort_invitations as invitations
-from training.services import cohorts
+from training.services import cohorts, enrolment
 from training.web.access import role_required
 from training.web.cohorts import bp
 from training.web.cohorts.forms import InviteForm
@@ -154,6 +154,7 @@ def invitation(token: str):
             summary=_summary(found),
             login_url=url_for("auth.login", next=here),
             register_url=url_for("auth.register", next=here),
+            account_url=_account_url(found, token),
         )
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -203,6 +204,13 @@ def _refused_page(reason: str):
     return render_template("cohorts/invitation.html", refusal=_refusal(reason)), REFUSAL_STATUS.get(
         reason, 410
     )
+
+
+def _account_url(found, token: str) -> str | None:
+    """The page that opens an account for the invited address, when it has none yet."""
+    if not enrolment.can_open_account(found):
+        return None
+    return url_for("cohorts.invitation_account", token=token)
 
 
 def _summary(found) -> dict:
