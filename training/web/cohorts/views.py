@@ -15,6 +15,7 @@ from training.services import (
     cities,
     city_access,
     cohort_invitations,
+    cohort_roster,
     cohorts,
     exports,
     learning,
@@ -207,6 +208,7 @@ def matrix(cohort_id: int):
         invite_url=external_url("cohorts.join_link", code=cohort.join_code),
         invite_form=InviteForm(),
         invitations=cohort_invitations.list_invitations(cohort),
+        other_city_members=cohort_roster.list_other_city_members(cohort),
         now=utcnow(),
         form=FlaskForm(),
     )
@@ -217,8 +219,17 @@ def matrix(cohort_id: int):
 def remove_member(cohort_id: int, user_id: int):
     cohort = _cohort_or_404(cohort_id)
     if FlaskForm().validate_on_submit():
-        cohorts.remove_member(cohort, user_id, current_user)
+        excluded = cohort_roster.remove_from_cohort(current_user, cohort, user_id)
         flash(_("The trainee was removed from the cohort; their own progress is kept."), "success")
+        if excluded:
+            flash(
+                ngettext(
+                    "Their %(num)d workshop rating is kept, marked, and no longer counted in the spread.",
+                    "Their %(num)d workshop ratings are kept, marked, and no longer counted in the spread.",
+                    excluded,
+                ),
+                "info",
+            )
     return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
 
 
