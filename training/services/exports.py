@@ -15,6 +15,7 @@ from training.content.question_types import get_question_type
 from training.extensions import db
 from training.models import Cohort, CohortMember, Question, Quiz, QuizAttempt
 from training.models.base import pick
+from training.services.cohort_records import AttendanceCount, Holder
 from training.services.cohorts import list_members, list_modules
 from training.services.evaluation import FEW_ANSWERS, NOT_DISCRIMINATING, TOO_EASY, TOO_HARD, ItemStats
 from training.services.progress_matrix import Matrix
@@ -70,6 +71,9 @@ HEADERS: dict[str, dict[str, str]] = {
         "matrix_title": "Progress {cohort}",
         "attempts_title": "Quiz attempts {cohort}",
         "items_title": "Item analysis",
+        "sessions_attended": "Sessions attended (of {total})",
+        "certificate_code": "Certificate code",
+        "certificate_date": "Certificate issued on",
     },
     "zh": {
         "name": "姓名",
@@ -109,6 +113,9 @@ HEADERS: dict[str, dict[str, str]] = {
         "matrix_title": "学习进度 {cohort}",
         "attempts_title": "测验作答记录 {cohort}",
         "items_title": "题目分析",
+        "sessions_attended": "出席现场课次数（共{total}次）",
+        "certificate_code": "证书编号",
+        "certificate_date": "证书颁发日期",
     },
 }
 
@@ -131,8 +138,17 @@ def _words(locale: str) -> dict[str, str]:
 # --- builders ------------------------------------------------------------------------------
 
 
-def matrix_table(matrix: Matrix, locale: str) -> Table:
+def matrix_table(
+    matrix: Matrix,
+    locale: str,
+    attendance: AttendanceCount | None = None,
+    holders: dict[int, Holder] | None = None,
+) -> Table:
     """One row per trainee, three columns per module, then a totals row.
+
+    With `attendance` (cohort_records.attendance_counts) a column counts the live sessions each
+    trainee attended; with `holders` (cohort_records.certificates_by_user) two columns give the
+    certificate's code and date. The totals row sums attendance and counts certificates.
 
     Lessons done are a number, with the lesson count in the header ("… lessons done (of 5)"):
     a "3/5" text cell would turn into a date when Excel opens the CSV. "Passed" is empty for a
@@ -152,6 +168,10 @@ def matrix_table(matrix: Matrix, locale: str) -> Table:
             words["passed"].format(module=title),
         ]
     headers.append(words["last_activity"])
+    if attendance is not None:
+        headers.append(words["sessions_attended"].format(total=attendance.sessions))
+    if holders is not None:
+        headers += [words["certificate_code"], words["certificate_date"]]
 
     table = Table(title=words["matrix_title"].format(cohort=matrix.cohort.name), headers=headers)
     for row in matrix.rows:
@@ -160,6 +180,11 @@ def matrix_table(matrix: Matrix, locale: str) -> Table:
             passed = (words["yes"] if cell.passed else words["no"]) if cell.has_quiz else ""
             cells += [cell.lessons_done, cell.best_percent, passed]
         cells.append(utc_iso(row.last_activity))
+        if attendance is not None:
+            cells.append(attendance.present.get(row.user.id, 0))
+        if holders is not None:
+            holder = holders.get(row.user.id)
+            cells += [holder.code, holder.issued_on.isoformat()] if holder else ["", ""]
         table.rows.append(cells)
 
     totals: list[CellValue] = [words["totals"].format(count=len(matrix.rows)), "", ""]
@@ -171,6 +196,11 @@ def matrix_table(matrix: Matrix, locale: str) -> Table:
             sum(1 for c in cells_of_module if c.passed),
         ]
     totals.append("")
+    members = {row.user.id for row in matrix.rows}
+    if attendance is not None:
+        totals.append(sum(n for user_id, n in attendance.present.items() if user_id in members))
+    if holders is not None:
+        totals += [sum(1 for user_id in holders if user_id in members), ""]
     table.rows.append(totals)
     return table
 

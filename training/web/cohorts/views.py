@@ -10,16 +10,14 @@ from wtforms.fields.choices import SelectChoice
 from training.i18n import current_locale
 from training.models.base import utcnow
 from training.services import (
-    accounts,
-    certificates,
     cities,
     city_access,
     cohort_invitations,
+    cohort_records,
     cohort_roster,
     cohorts,
     exports,
     learning,
-    quizzes,
 )
 from training.services import evaluation as evaluation_service
 from training.services import scorecard as sc
@@ -209,6 +207,7 @@ def matrix(cohort_id: int):
         invite_form=InviteForm(),
         invitations=cohort_invitations.list_invitations(cohort),
         other_city_members=cohort_roster.list_other_city_members(cohort),
+        holders=cohort_records.list_certificate_holders(cohort),
         now=utcnow(),
         form=FlaskForm(),
     )
@@ -278,27 +277,6 @@ def attendance(cohort_id: int, session_id: int):
         cohorts.record_attendance(session, present & set(member_ids), member_ids)
         flash(_("Attendance is saved."), "success")
     return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
-
-
-@bp.get("/<int:cohort_id>/trainees/<int:user_id>")
-@role_required(*STAFF)
-def trainee(cohort_id: int, user_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    user = accounts.get_user(user_id)
-    if user is None or not cohorts.is_member(user, cohort):
-        abort(404)
-    locale = current_locale()
-    attempts = []
-    for module in cohorts.list_modules(cohort):
-        quiz = quizzes.get_quiz(module)
-        if quiz is None:
-            continue
-        for attempt in quizzes.list_attempts(user, quiz):
-            attempts.append((module, attempt, quizzes.review_attempt(attempt, locale)))
-    progress = learning.list_progress(user, cohorts.list_modules(cohort))
-    return render_template(
-        "cohorts/trainee.html", cohort=cohort, trainee=user, attempts=attempts, progress=progress
-    )
 
 
 # --- trainees joining ----------------------------------------------------------------------
@@ -375,7 +353,12 @@ def export(cohort_id: int, table: str, fmt: str):
         abort(404)
     locale = current_locale()
     if table == "matrix":
-        data = exports.matrix_table(build_cohort_matrix(cohort), locale)
+        data = exports.matrix_table(
+            build_cohort_matrix(cohort),
+            locale,
+            attendance=cohort_records.attendance_counts(cohort),
+            holders=cohort_records.certificates_by_user(cohort),
+        )
     elif table == "attempts":
         data = exports.attempts_table(cohort, locale)
     else:
@@ -387,13 +370,3 @@ def export(cohort_id: int, table: str, fmt: str):
         mimetype=MIMETYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
-
-
-@bp.post("/<int:cohort_id>/certificates")
-@role_required(*STAFF)
-def issue_certificates(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    if FlaskForm().validate_on_submit():
-        issued = certificates.issue_certificates(cohort)
-        flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
-    return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
