@@ -62,6 +62,9 @@ class CohortMember(db.Model):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The delegation lead, named by a trainer: may record the agreed city scores.
     is_lead: Mapped[bool] = mapped_column(default=False)
+    # A member whose profile names another city than the cohort's: a trainer confirmed them
+    # (the warning on the cohort page is then no longer shown). None: not confirmed (yet).
+    other_city_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class CohortSession(db.Model):
