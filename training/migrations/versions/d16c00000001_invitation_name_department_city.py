@@ -1,7 +1,7 @@
 """cohort invitations from an imported list keep the name, department and city the trainer gave
 
 Revision ID: d16c00000001
-Revises: c16a00000001
+Revises: d16a00000001
 Create Date: 2026-12-07 12:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd16c00000001'
-down_revision = 'c16a00000001'
+down_revision = 'd16a00000001'
 branch_labels = None
 depends_on = None
 
