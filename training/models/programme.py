@@ -77,7 +77,5 @@ class ScorecardSharing(db.Model):
     level: Mapped[str] = mapped_column(String(12), default=PRIVATE)
     # In what capacity it was set: "lead" (delegation lead), "trainer" (assigned), "admin".
     capacity: Mapped[str] = mapped_column(String(10), default="")
-    set_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL"), default=None
-    )
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), default=None)
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
