@@ -139,7 +139,7 @@ def test_small_groups_show_no_figure_in_page_or_pack(client, login, world):
     login(world.manager)
     page = client.get(f"/programmes/{world.programme.id}/").get_data(as_text=True)
     betatown_row = re.search(
-        r"<th scope=\"row\">Betatown</th>(.*?)</tr>", page.split("id=\"gain-modules-caption\"")[1], re.S
+        r"<th scope=\"row\">Betatown</th>(.*?)</tr>", page.split('id="gain-modules-caption"')[1], re.S
     )
     assert "fewer than 5" in betatown_row.group(1) and "%" not in betatown_row.group(1)
     rows = [row for title, row in _cells(client, world.programme.id) if title.startswith("Gain by module")]
@@ -205,9 +205,14 @@ def test_admin_form_errors_stay_next_to_the_fields_with_input_kept(client, login
     alpha = world.cities["Alphaville"]
     response = client.post(
         "/programmes/new",
-        data={"name_en": "Yangtze cities", "start_year": "2019", "end_year": "2023", "cities": [str(alpha.id)],
-              "managers": world.manager.email},
-    )  # fmt: skip
+        data={
+            "name_en": "Yangtze cities",
+            "start_year": "2019",
+            "end_year": "2023",
+            "cities": [str(alpha.id)],
+            "managers": world.manager.email,
+        },
+    )
     assert response.status_code == 302
     made = db.session.scalar(select(Programme).where(Programme.name_en == "Yangtze cities"))
     assert made is not None and made.period == "2019–2023"
