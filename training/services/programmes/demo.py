@@ -94,24 +94,21 @@ def ensure_demo_programme(managers: list[User]) -> Programme | None:
     """Create the demo programme unless it exists; `managers` follow it (the demo trainer)."""
     if get_demo_programme() is not None:
         return None
-    rng = random.Random(2024)
-    modules = [
-        m for m in db.session.scalars(select(Module).where(Module.slug.in_(MODULE_SLUGS), Module.active))
-    ]
+    rng = random.Random(2024)  # noqa: S311 - made-up demo figures, repeatable on purpose
+    modules = list(db.session.scalars(select(Module).where(Module.slug.in_(MODULE_SLUGS), Module.active)))
     modules.sort(key=lambda m: MODULE_SLUGS.index(m.slug))
     quizzes = {
         q.module_id: q
         for q in db.session.scalars(select(Quiz).where(Quiz.module_id.in_([m.id for m in modules])))
     }
     keys = {
-        module_id: [
-            k
-            for k in db.session.scalars(
+        module_id: list(
+            db.session.scalars(
                 select(Question.key)
                 .where(Question.quiz_id == quiz.id, Question.active)
                 .order_by(Question.position)
             )
-        ][:8]
+        )[:8]
         for module_id, quiz in quizzes.items()
     }
     lessons = {
