@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from statistics import fmean
 
-from training.models import City, Module, QuizAttempt
+from training.models import City, Module
 from training.services.programmes.load import ProgrammeData
 
 MIN_TRAINEES = 5
@@ -55,7 +54,10 @@ def _figure(observations: list[tuple[int, float, float]]) -> GainFigure:
     trainees = len({u for u, _, _ in observations})
     if trainees < MIN_TRAINEES:
         return GainFigure(trainees)
-    return GainFigure(trainees, fmean(p for _, p, _ in observations), fmean(q for _, _, q in observations))
+    count = len(observations)
+    return GainFigure(
+        trainees, sum(p for _, p, _ in observations) / count, sum(q for _, _, q in observations) / count
+    )
 
 
 @dataclass
@@ -78,36 +80,55 @@ class Learning:
     cities: list[CityGain]
 
 
-def _pre_post(data: ProgrammeData, user_id: int, module_id: int):
-    taken = data.attempts.get((user_id, module_id), [])
-    pretests = [a for a in taken if a.kind == QuizAttempt.PRETEST and a.total]
-    finals = [a for a in taken if a.kind == QuizAttempt.FINAL and a.total]
-    if not pretests or not finals:
+@dataclass(frozen=True)
+class _Pair:
+    """One trainee–module pair's observation and its per-Essential tallies
+    (essential -> [pre right, pre asked, post right, post asked])."""
+
+    observation: tuple[int, float, float]
+    tallies: dict[int, list[int]]
+
+
+def _pair(data: ProgrammeData, user_id: int, module_id: int) -> _Pair | None:
+    tested = data.tested.get((user_id, module_id))
+    if tested is None:
         return None
-    return min(pretests, key=lambda a: a.taken), max(finals, key=lambda a: a.taken)
+    tallies: dict[int, list[int]] = {}
+    essential_of = data.essential_of.get(module_id, {})
+    for slot, results in ((0, tested.pre_results), (2, tested.post_results)):
+        for key, right in results.items():
+            essential = essential_of.get(key)
+            if essential is None:
+                continue
+            tally = tallies.get(essential)
+            if tally is None:
+                tally = tallies[essential] = [0, 0, 0, 0]
+            if right:
+                tally[slot] += 1
+            tally[slot + 1] += 1
+    pre, post = 100 * tested.pre_correct / tested.pre_total, 100 * tested.post_correct / tested.post_total
+    return _Pair((user_id, pre, post), tallies)
 
 
-def _table(data: ProgrammeData, pairs: set[tuple[int, int]], modules: list[Module], tests) -> GainTable:
+def _table(
+    pairs: set[tuple[int, int]], modules: list[Module], computed: dict[tuple[int, int], _Pair]
+) -> GainTable:
     per_module: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
     everything: list[tuple[int, float, float]] = []
-    # essential -> user -> [pre right, pre asked, post right, post asked]
-    tallies: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
-    for user_id, module_id in sorted(pairs):
-        found = tests.get((user_id, module_id))
-        if found is None:
+    # essential -> user -> [pre right, pre asked, post right, post asked], pooled over modules
+    tallies: dict[int, dict[int, list[int]]] = defaultdict(dict)
+    for user_id, module_id in pairs:
+        pair = computed.get((user_id, module_id))
+        if pair is None:
             continue
-        pre, post = found
-        observation = (user_id, 100 * pre.correct / pre.total, 100 * post.correct / post.total)
-        per_module[module_id].append(observation)
-        everything.append(observation)
-        for slot, attempt in ((0, pre), (2, post)):
-            for key, right in attempt.results.items():
-                essential = data.essential_of.get((module_id, key))
-                if essential is None:
-                    continue
-                tally = tallies[essential][user_id]
-                tally[slot] += bool(right)
-                tally[slot + 1] += 1
+        per_module[module_id].append(pair.observation)
+        everything.append(pair.observation)
+        for essential, (pr, pa, qr, qa) in pair.tallies.items():
+            tally = tallies[essential].setdefault(user_id, [0, 0, 0, 0])
+            tally[0] += pr
+            tally[1] += pa
+            tally[2] += qr
+            tally[3] += qa
     by_essential = {
         essential: _figure(
             [
@@ -129,9 +150,8 @@ def build_learning(data: ProgrammeData) -> Learning:
             for module_id in data.assigned.get(cohort.id, []):
                 pairs_by_city[cohort.city_id].add((user_id, module_id))
     every = set().union(*pairs_by_city.values()) if pairs_by_city else set()
-    tests = {pair: found for pair in every if (found := _pre_post(data, *pair)) is not None}
+    computed = {key: found for key in every if (found := _pair(data, *key)) is not None}
     cities = [
-        CityGain(city, _table(data, pairs_by_city.get(city.id, set()), modules, tests))
-        for city in data.cities
+        CityGain(city, _table(pairs_by_city.get(city.id, set()), modules, computed)) for city in data.cities
     ]
-    return Learning(modules, _table(data, every, modules, tests), cities)
+    return Learning(modules, _table(every, modules, computed), cities)

@@ -4,11 +4,12 @@ on what this loads."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 
 from training.extensions import db
 from training.models import (
@@ -38,15 +39,23 @@ def cohort_year(cohort: Cohort) -> int:
 
 
 @dataclass(frozen=True)
-class Attempt:
-    user_id: int
-    module_id: int
-    kind: str
-    correct: int
-    total: int
-    passed: bool
-    results: dict[str, bool]
-    taken: tuple[datetime, int]  # submitted_at, id: the order of attempts
+class Tested:
+    """A trainee's first pre-test and latest final attempt on a module's quiz (both with at
+    least one question): questions right, asked, and the per-question results."""
+
+    pre_correct: int
+    pre_total: int
+    pre_results: dict[str, bool]
+    post_correct: int
+    post_total: int
+    post_results: dict[str, bool]
+
+
+def _results(raw) -> dict[str, bool]:
+    """Attempt results as read without the JSON type (only the attempts used are decoded)."""
+    if isinstance(raw, str):
+        return json.loads(raw) or {}
+    return raw or {}
 
 
 @dataclass
@@ -58,8 +67,9 @@ class ProgrammeData:
     assigned: dict[int, list[int]]  # cohort id -> module ids assigned
     members: dict[int, list[int]]  # cohort id -> user ids
     organisation: dict[int, str]  # user id -> organisation as typed
-    attempts: dict[tuple[int, int], list[Attempt]]  # (user, module) -> attempts, oldest first
-    essential_of: dict[tuple[int, str], int]  # (module id, question key) -> Essential
+    tested: dict[tuple[int, int], Tested]  # (user, module) -> first pre-test and latest final
+    passed: set[tuple[int, int]]  # (user, module) with a passed final attempt
+    essential_of: dict[int, dict[str, int]]  # module id -> question key -> Essential
     lessons_total: dict[int, int]  # module id -> active lessons
     lessons_done: dict[tuple[int, int], int]  # (user, module) -> active lessons done
     certificates: dict[int, int]  # cohort id -> certificates issued
@@ -84,9 +94,7 @@ class ProgrammeData:
             return False
         if module_id not in self.quiz_modules:
             return True
-        return any(
-            a.kind == QuizAttempt.FINAL and a.passed for a in self.attempts.get((user_id, module_id), [])
-        )
+        return (user_id, module_id) in self.passed
 
 
 def load_programme(programme: Programme, today: date | None = None) -> ProgrammeData:
@@ -129,11 +137,14 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
             organisation[user_id] = org or ""
     member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id.in_(cohort_ids))
     module_ids = sorted({m for ids in assigned.values() for m in ids})
-    attempts: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
-    essential_of: dict[tuple[int, str], int] = {}
+    tested: dict[tuple[int, int], Tested] = {}
+    passed: set[tuple[int, int]] = set()
+    essential_of: dict[int, dict[str, int]] = defaultdict(dict)
     lessons_done: dict[tuple[int, int], int] = {}
     quiz_modules: set[int] = set()
     if module_ids:
+        first_pre: dict[tuple[int, int], tuple] = {}
+        last_post: dict[tuple[int, int], tuple] = {}
         rows = db.session.execute(
             select(
                 QuizAttempt.user_id,
@@ -142,26 +153,31 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
                 QuizAttempt.correct,
                 QuizAttempt.total,
                 QuizAttempt.passed,
-                QuizAttempt.results,
-                QuizAttempt.submitted_at,
-                QuizAttempt.id,
+                type_coerce(QuizAttempt.results, Text),  # decoded below, only where used
             )
             .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
             .where(Quiz.module_id.in_(module_ids), QuizAttempt.user_id.in_(member_ids))
             .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
         )
-        for user_id, module_id, kind, correct, total, passed, results, at, attempt_id in rows:
-            attempts[(user_id, module_id)].append(
-                Attempt(
-                    user_id, module_id, kind, correct, total, bool(passed), results or {}, (at, attempt_id)
-                )
-            )
+        for user_id, module_id, kind, correct, total, was_passed, results in rows:
+            key = (user_id, module_id)
+            if kind == QuizAttempt.PRETEST:
+                if total and key not in first_pre:
+                    first_pre[key] = (correct, total, results)
+            elif kind == QuizAttempt.FINAL:
+                if was_passed:
+                    passed.add(key)
+                if total:
+                    last_post[key] = (correct, total, results)
+        for key in first_pre.keys() & last_post.keys():
+            (pc, pt, pr), (qc, qt, qr) = first_pre[key], last_post[key]
+            tested[key] = Tested(pc, pt, _results(pr), qc, qt, _results(qr))
         for module_id, key, essential in db.session.execute(
             select(Quiz.module_id, Question.key, Question.essential)
             .join(Quiz, Quiz.id == Question.quiz_id)
             .where(Quiz.module_id.in_(module_ids))
         ):
-            essential_of[(module_id, key)] = essential
+            essential_of[module_id][key] = essential
             quiz_modules.add(module_id)
         quiz_modules |= set(db.session.scalars(select(Quiz.module_id).where(Quiz.module_id.in_(module_ids))))
         lessons_done = {
@@ -215,7 +231,8 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
         assigned=assigned,
         members=members,
         organisation=organisation,
-        attempts=attempts,
+        tested=tested,
+        passed=passed,
         essential_of=essential_of,
         lessons_total=lessons_total,
         lessons_done=lessons_done,
