@@ -255,3 +255,11 @@ def test_the_delegation_lead_sets_sharing(client, login, world):
     )
     assert response.status_code == 302
     assert db.session.scalar(select(User.id).where(User.id == lead.id))
+
+
+def test_no_pdf_for_programmes_too_big_to_draw_in_a_request(app, client, login, world, monkeypatch):
+    monkeypatch.setitem(app.config, "PROGRAMME_PDF_MAX_CITIES", 2)  # the world has three cities
+    login(world.manager)
+    assert client.get(f"/programmes/{world.programme.id}/report.pdf").status_code == 404
+    assert "report.pdf" not in client.get(f"/programmes/{world.programme.id}/").get_data(as_text=True)
+    assert "Save as PDF" in client.get(f"/programmes/{world.programme.id}/report").get_data(as_text=True)

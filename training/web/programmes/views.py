@@ -3,6 +3,7 @@ administrators' form. Every rule is in training/services/programmes/."""
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from training.web.programmes import bp
 from training.web.programmes.charts import gain_chart, reach_chart, resilience_chart
 from training.web.programmes.forms import ProgrammeForm
 
+PDF_MAX_CITIES = 8  # PROGRAMME_PDF_MAX_CITIES overrides
 PDF_BASE = "https://academy.invalid/"  # a base for the report's links; never fetched
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,10 +54,18 @@ def index():
     )
 
 
+def _pdf_offered(city_count: int) -> bool:
+    """WeasyPrint is installed and the programme small enough to draw its PDF within a request
+    (docs/programmes.md: measured); bigger programmes print the report from the browser."""
+    limit = int(current_app.config.get("PROGRAMME_PDF_MAX_CITIES", PDF_MAX_CITIES))
+    return importlib.util.find_spec("weasyprint") is not None and city_count <= limit
+
+
 def _context(programme):
     locale = current_locale()
     report = build_report(programme)
     return {
+        "pdf_offered": _pdf_offered(report.city_count),
         "programme": programme,
         "report": report,
         "charts": {
@@ -93,6 +103,8 @@ def report_pdf(programme_id: int):
     """The printed report as a PDF, drawn by WeasyPrint from the same HTML with the print
     stylesheets (docs/programmes.md: measured, and why it is not the only way to print)."""
     programme = _programme_or_403(programme_id)
+    if not _pdf_offered(len(access.list_cities(programme))):
+        abort(404)
     try:
         from weasyprint import HTML
         from weasyprint.urls import URLFetcherResponse
