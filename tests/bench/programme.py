@@ -1,7 +1,8 @@
 """Programme benchmark: the programme page, its XLSX data pack and its printable report on a
 generated programme of 3 cities × 2 years × 60 trainees and of 30 cities × 5 years × 2,000
 trainees — time and query count, on SQLite and (with TEST_DATABASE_URL set) on PostgreSQL; and
-the PDF once on the small one (bigger programmes get no PDF: docs/programmes.md). Printed by `make bench`; never a pass/fail."""
+the PDF on the small one (bigger programmes get no PDF: docs/programmes.md). Printed by
+`make bench`; never a pass/fail."""
 
 from __future__ import annotations
 
