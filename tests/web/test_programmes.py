@@ -263,3 +263,15 @@ def test_no_pdf_for_programmes_too_big_to_draw_in_a_request(app, client, login, 
     assert client.get(f"/programmes/{world.programme.id}/report.pdf").status_code == 404
     assert "report.pdf" not in client.get(f"/programmes/{world.programme.id}/").get_data(as_text=True)
     assert "Save as PDF" in client.get(f"/programmes/{world.programme.id}/report").get_data(as_text=True)
+
+
+def test_a_new_programme_without_cohorts_shows_empty_tables(client, login, db_session):
+    admin = factories.user(Role.ADMIN, city_name=None)
+    programme = Programme(name_en="Empty programme", start_year=2025, end_year=2025)
+    db.session.add(programme)
+    db.session.commit()
+    login(admin)
+    for url in _urls(programme.id):
+        assert client.get(url).status_code == 200, url
+    page = client.get(f"/programmes/{programme.id}/").get_data(as_text=True)
+    assert "Empty programme" in page and "No trainees yet." in page

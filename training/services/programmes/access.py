@@ -201,14 +201,3 @@ def save_programme(actor: User, programme: Programme | None, values: ProgrammeVa
     db.session.commit()
     return programme
 
-
-def delete_programme(actor: User, programme: Programme) -> None:
-    """Its cohorts stay (they leave the programme); its city and manager links go."""
-    if not can_edit_programme(actor, programme):
-        raise NotAllowed
-    for cohort in list_cohorts(programme):
-        cohort.programme_id = None
-    db.session.execute(delete(ProgrammeCity).where(ProgrammeCity.programme_id == programme.id))
-    db.session.execute(delete(ProgrammeManager).where(ProgrammeManager.programme_id == programme.id))
-    db.session.delete(programme)
-    db.session.commit()
