@@ -200,4 +200,3 @@ def save_programme(actor: User, programme: Programme | None, values: ProgrammeVa
         cohort.programme_id = programme.id
     db.session.commit()
     return programme
-
