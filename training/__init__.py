@@ -172,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
     from training.web.cohorts import bp as cohorts_bp
     from training.web.learn import bp as learn_bp
     from training.web.main import bp as main_bp
+    from training.web.programmes import bp as programmes_bp
     from training.web.quizzes import bp as quizzes_bp
     from training.web.scorecard import bp as scorecard_bp
 
@@ -181,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    app.register_blueprint(programmes_bp)
     from training.web.chrome import init_chrome
 
     init_chrome(app)

@@ -14,6 +14,7 @@ from training.models.content import ContentRevision, Lesson, Module, Question, Q
 from training.models.invitation import CohortInvitation
 from training.models.library import CaseStudy, GlossaryTerm
 from training.models.membership import CityMembership, CityRequest, TrainerCity
+from training.models.programme import Programme, ProgrammeCity, ProgrammeManager, ScorecardSharing
 from training.models.progress import AttemptGrant, LessonCompletion, QuizAttempt
 from training.models.scorecard import (
     AnswerChange,
@@ -48,12 +49,16 @@ __all__ = [
     "Lesson",
     "LessonCompletion",
     "Module",
+    "Programme",
+    "ProgrammeCity",
+    "ProgrammeManager",
     "Question",
     "Quiz",
     "QuizAttempt",
     "Rating",
     "Role",
     "ScorecardQuestion",
+    "ScorecardSharing",
     "TrainerCity",
     "User",
 ]

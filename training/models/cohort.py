@@ -27,6 +27,10 @@ class Cohort(db.Model):
     inactive_days: Mapped[int] = mapped_column(default=7)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The programme the cohort belongs to (training/services/programmes/), if any.
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme.id", ondelete="SET NULL"), index=True, default=None
+    )
 
     city: Mapped[City] = relationship(lazy="joined")
 
