@@ -70,19 +70,27 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_scorecard_sharing_city_id', 'scorecard_sharing', ['city_id'])
-    with op.batch_alter_table('cohort', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('programme_id', sa.Integer(), nullable=True))
-        batch_op.create_index('ix_cohort_programme_id', ['programme_id'])
-        batch_op.create_foreign_key(
-            'fk_cohort_programme_id_programme', 'programme', ['programme_id'], ['id'], ondelete='SET NULL'
+    # No batch copy of `cohort` on SQLite: dropping and recreating it would fire the ON DELETE
+    # actions of the tables pointing at it (city memberships would lose their cohort). SQLite adds
+    # a nullable column with its REFERENCES clause in place.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(
+            'ALTER TABLE cohort ADD COLUMN programme_id INTEGER '
+            'CONSTRAINT fk_cohort_programme_id_programme REFERENCES programme (id) ON DELETE SET NULL'
         )
+    else:
+        op.add_column('cohort', sa.Column('programme_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            'fk_cohort_programme_id_programme', 'cohort', 'programme', ['programme_id'], ['id'], ondelete='SET NULL'
+        )
+    op.create_index('ix_cohort_programme_id', 'cohort', ['programme_id'])
 
 
 def downgrade():
-    with op.batch_alter_table('cohort', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_cohort_programme_id_programme', type_='foreignkey')
-        batch_op.drop_index('ix_cohort_programme_id')
-        batch_op.drop_column('programme_id')
+    op.drop_index('ix_cohort_programme_id', table_name='cohort')
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint('fk_cohort_programme_id_programme', 'cohort', type_='foreignkey')
+    op.drop_column('cohort', 'programme_id')  # SQLite ≥ 3.35 drops a column in place
     op.drop_index('ix_scorecard_sharing_city_id', table_name='scorecard_sharing')
     op.drop_table('scorecard_sharing')
     op.drop_index('ix_programme_manager_user_id', table_name='programme_manager')
