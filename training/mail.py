@@ -32,14 +32,14 @@ def build_message(
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
-    for name, value in (headers or {}).items():
-        message[name] = value
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
     for filename, mimetype, data in attachments:
         maintype, _, subtype = mimetype.partition("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    for name, value in (headers or {}).items():  # after the content, which resets Content-*
+        message[name] = value
     return message
 
 

@@ -182,7 +182,7 @@ def clear_failed_jobs(app: Flask | None = None) -> int:
     return len(ids)
 
 
-def run_worker(app: Flask, burst: bool = False) -> None:
+def run_worker(app: Flask, burst: bool = False, scheduler: bool = True) -> None:
     """An RQ worker for this app's queue. SimpleWorker: jobs run in the worker's own process,
     inside one app context (no fork per job: a fork would share the database connections of
     its parent, and costs more than sending an email)."""
@@ -190,4 +190,4 @@ def run_worker(app: Flask, burst: bool = False) -> None:
 
     with app.app_context():
         worker = SimpleWorker([get_queue(app)], connection=connection(app))
-        worker.work(burst=burst, with_scheduler=True, logging_level=app.config.get("LOG_LEVEL", "INFO"))
+        worker.work(burst=burst, with_scheduler=scheduler, logging_level=app.config.get("LOG_LEVEL", "INFO"))
