@@ -30,7 +30,11 @@ def deliver_email(email_id: int) -> bool:
         from training.web.notifications.emails import build_email
 
         notification = db.session.get(Notification, email.notification_id) if email.notification_id else None
-        message = build_email(email, notification)
+        try:
+            message = build_email(email, notification)
+        except Exception as exc:  # a bug, not the mail server: retrying would not help
+            notifications.record_failure(email, f"{type(exc).__name__}: {exc}", True, 0)
+            raise
         try:
             deliver(app, message, keep_open=True)
         except (OSError, smtplib.SMTPException) as exc:

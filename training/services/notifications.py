@@ -146,12 +146,12 @@ def notify(
     return notification
 
 
-def notify_once(kind: str, items: list[tuple[User, dict[str, Any], str]]) -> int:
+def notify_once(kind: str, items: list[tuple[User, dict[str, Any], str]], now: datetime | None = None) -> int:
     """Record many scheduled notifications at once, each under its `dedupe_key`, and queue
     the emails of the ones recorded now. One INSERT … ON CONFLICT DO NOTHING per batch: a key
     another run (at the same moment, or before) recorded is skipped, atomically. Returns how
     many were recorded now."""
-    now = utcnow()
+    now = now or utcnow()
     users = {user.id: user for user, _params, _key in items}
     recorded: list[tuple[int, int]] = []  # (notification id, user id)
     insert = _insert_ignoring_duplicates()
@@ -247,6 +247,10 @@ def send_pending() -> int:
     from training import queue
 
     ids = db.session.info.pop(_PENDING, [])
+    if ids:
+        # No transaction left open: a job run here (no Redis) writes in a session of its own,
+        # and on SQLite an open transaction would hold the write lock it needs.
+        db.session.commit()
     queue.enqueue_many(JOB, [(email_id,) for email_id in ids])
     return len(ids)
 
@@ -342,7 +346,8 @@ def email_counts() -> dict[str, int]:
         OutboundEmail.SENT: 0,
         OutboundEmail.FAILED: 0,
     }
-    counts.update(dict(rows))
+    for status, count in rows:
+        counts[status] = count
     return counts
 
 

@@ -54,8 +54,8 @@ def send_due(now: datetime | None = None) -> DueReport:
     report = DueReport()
     report.session_reminders = record_session_reminders(now)
     report.inactive_reminders = record_inactive_reminders(now)
-    db.session.commit()
     report.requeued = notifications.requeue_stale(now)
+    db.session.commit()
     report.queued_jobs = notifications.send_pending()
     return report
 
@@ -91,7 +91,7 @@ def record_session_reminders(now: datetime) -> int:
         # The start time is in the key: a session moved to another day is reminded again.
         key = f"session:{session.id}:{user.id}:{session.starts_at:%Y%m%dT%H%M}"
         items.append((user, params, key))
-    return notifications.notify_once(notifications.SESSION_REMINDER, items)
+    return notifications.notify_once(notifications.SESSION_REMINDER, items, now)
 
 
 def record_inactive_reminders(now: datetime) -> int:
@@ -130,7 +130,7 @@ def record_inactive_reminders(now: datetime) -> int:
             continue
         params = {"cohort_id": cohort.id, "cohort": cohort.name, "days": (now - last).days}
         items.append((user, params, f"inactive:{cohort.id}:{user.id}:{week}"))
-    return notifications.notify_once(notifications.INACTIVE_REMINDER, items)
+    return notifications.notify_once(notifications.INACTIVE_REMINDER, items, now)
 
 
 def _recently_reminded(now: datetime) -> set[tuple[int, int]]:
