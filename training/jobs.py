@@ -1,7 +1,8 @@
 """The jobs the queue runs (training/queue.py), by name: a worker imports them from here.
 
-`deliver_email(id)` sends one email of the outbound_email table: it claims the row (so a job
-run twice, or queued again after its worker died, sends nothing twice), writes the message in
+`deliver_emails([id, …])` sends a batch of emails of the outbound_email table, each by
+`deliver_email(id)`: it claims the row (so a job run twice, or queued again after its worker
+died, sends nothing twice), writes the message in
 the recipient's language, hands it to the mail server, and records the outcome. An SMTP error
 is raised again after being recorded, so that the queue retries it; after the last try the
 email stays "failed" for the admin's retry button (/admin/).
@@ -18,6 +19,22 @@ from training.extensions import db
 from training.mail import deliver
 from training.models import Notification
 from training.services import notifications
+
+
+def deliver_emails(email_ids: list[int]) -> int:
+    """Send each of these emails (a batch: one job, one connection to the mail server). Every
+    one is tried; when the mail server refused some, the last error is raised at the end, so
+    that the queue retries the job — the ones sent meanwhile are not sent again (claimed).
+    Returns how many this call sent."""
+    sent, error = 0, None
+    for email_id in email_ids:
+        try:
+            sent += deliver_email(email_id)
+        except (OSError, smtplib.SMTPException) as exc:
+            error = exc
+    if error is not None:
+        raise error
+    return sent
 
 
 def deliver_email(email_id: int) -> bool:

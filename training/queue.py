@@ -1,6 +1,6 @@
 """The job queue: RQ on Redis when REDIS_URL is set, the same jobs in the process otherwise.
 
-One code path. `enqueue("training.jobs.deliver_email", 42)` names a job function; with Redis it
+One code path. `enqueue("training.jobs.deliver_emails", [42])` names a job function; with Redis it
 goes on the RQ queue `JOB_QUEUE` and a worker (`make worker`, `flask notifications worker`) runs
 it, retrying on failure after the intervals of `JOB_RETRY_INTERVALS`, then keeping it in RQ's
 failed registry. Without Redis (`make run` on a fresh clone) the same function runs in this
