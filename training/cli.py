@@ -230,6 +230,9 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(case_studies_cli)
     app.cli.add_command(backup_command)
+    from training.cli_notifications import notifications_cli
+
+    app.cli.add_command(notifications_cli)
 
 
 case_studies_cli = AppGroup(

@@ -14,6 +14,7 @@ from training.models.content import ContentRevision, Lesson, Module, Question, Q
 from training.models.invitation import CohortInvitation
 from training.models.library import CaseStudy, GlossaryTerm
 from training.models.membership import CityMembership, CityRequest, TrainerCity
+from training.models.notification import EmailOptOut, Notification, OutboundEmail
 from training.models.programme import Programme, ProgrammeCity, ProgrammeManager, ScorecardSharing
 from training.models.progress import AttemptGrant, LessonCompletion, QuizAttempt
 from training.models.scorecard import (
@@ -44,6 +45,7 @@ __all__ = [
     "City",
     "CityMembership",
     "CityRequest",
+    "EmailOptOut",
     "Essential",
     "GlossaryTerm",
     "Lesson",
@@ -52,6 +54,8 @@ __all__ = [
     "Programme",
     "ProgrammeCity",
     "ProgrammeManager",
+    "Notification",
+    "OutboundEmail",
     "Question",
     "Quiz",
     "QuizAttempt",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,7 +16,31 @@ from training.web.admin.forms import ROLE_LABELS, AssignTrainerForm, CityForm, R
 @bp.get("/")
 @role_required("admin")
 def index():
-    return redirect(url_for("admin.users"))
+    """The overview: emails on their way and failed, the job queue (with Redis)."""
+    from training import queue
+    from training.services import notifications
+
+    return render_template(
+        "admin/overview.html",
+        emails=notifications.email_counts(),
+        jobs=queue.queue_counts(),
+        uses_redis=queue.uses_redis(),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/emails/retry")
+@role_required("admin")
+def retry_emails():
+    from training import queue
+    from training.services import notifications
+
+    if FlaskForm().validate_on_submit():
+        count = notifications.retry_failed(current_app.config["EMAIL_REQUEUE_AFTER"])
+        queue.clear_failed_jobs()
+        notifications.send_pending()
+        flash(_("%(count)d failed email(s) queued again.", count=count), "success")
+    return redirect(url_for("admin.index"))
 
 
 @bp.route("/users", methods=["GET", "POST"])

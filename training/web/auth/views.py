@@ -11,7 +11,6 @@ from werkzeug.exceptions import HTTPException
 from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
-from training.mail import send_mail_after_response
 from training.services import accounts, cities, cohort_invitations, privacy
 from training.web.auth import bp
 from training.web.auth.forms import (
@@ -24,6 +23,8 @@ from training.web.auth.forms import (
     ResetPasswordForm,
 )
 from training.web.homes import home_url
+from training.web.notifications.sending import send_written_email
+from training.web.notifications.views import email_choices
 from training.web.public_links import external_url
 from training.web.safe_next import safe_next
 from training.web.security import (
@@ -124,6 +125,10 @@ def _invited(target: str, email: str) -> bool:
     return cohort_invitations.invites_address(str(values.get("token", "")), email)
 
 
+def _locale(wanted: str | None) -> str:
+    return wanted if wanted in current_app.config["LANGUAGES"] else current_locale()
+
+
 def _mail_goes_to_the_log() -> bool:
     """Development without MAIL_SERVER: emails are written to the server's log."""
     config = current_app.config
@@ -146,7 +151,9 @@ def _send_registration_mail(registration: accounts.Registration, owner) -> None:
             link=external_url("auth.confirm_registration", token=token),
             hours=hours,
         )
-    send_mail_after_response(registration.email, subject, body)
+    send_written_email(
+        registration.email, subject, body, locale=_locale(registration.locale), after_response=True
+    )
 
 
 def _complete(registration: accounts.Registration):
@@ -201,7 +208,9 @@ def _send_account_mail(template: str, user) -> None:
             login_link=external_url("auth.login"),
             reset_link=external_url("auth.forgot_password"),
         )
-    send_mail_after_response(user.email, subject, body)
+    send_written_email(
+        user.email, subject, body, user_id=user.id, locale=_locale(user.locale), after_response=True
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -287,7 +296,9 @@ def forgot_password():
             title = _("Reset your password — Resilient Cities Academy")
             body = render_template("email/reset_password.txt", user=subject, link=link, minutes=minutes)
         if known:
-            send_mail_after_response(user.email, title, body)
+            send_written_email(
+                user.email, title, body, user_id=user.id, locale=_locale(user.locale), after_response=True
+            )
         flash(
             _("If an account uses this email, we have sent it a link to choose a new password."),
             "info",
@@ -339,7 +350,7 @@ def profile():
             session["lang"] = form.locale.data
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+    return render_template("auth/profile.html", form=form, email_choices=email_choices(current_user))
 
 
 # --- personal data --------------------------------------------------------------------------

@@ -14,9 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from training.i18n import current_locale
-from training.mail import send_mail
 from training.models.base import utcnow
-from training.services import accounts, cities, cohort_invitations, cohorts, enrolment
+from training.services import accounts, cities, cohort_invitations, cohorts, enrolment, notifications
 from training.web.access import role_required
 from training.web.auth.views import _city_choices, _start_session, _weak_password
 from training.web.cohorts import bp
@@ -105,8 +104,8 @@ def _cohort_or_404(cohort_id: int):
 
 def send_invitations(issued: list, actor) -> None:
     """The invitation emails of an imported list, as `invitations._send` writes them (the same
-    template, both languages, the invitee's first when known), one `send_mail` call per person —
-    the single call to swap for a job queue. The parts every email shares (the cohort, its
+    template, both languages, the invitee's first when known), recorded as emails and sent by the
+    job queue (training/queue.py) in batches. The parts every email shares (the cohort, its
     trainers, the date) are drawn once per language; the address and the link are filled in."""
     if not issued:
         return
@@ -133,7 +132,11 @@ def send_invitations(issued: list, actor) -> None:
         link = external_url("cohorts.invitation", token=one.token)
         body = "\n\n—————\n\n".join(drawn[language][1] for language in one.languages)
         body = body.replace(_EMAIL, invitation.email).replace(_LINK, link)
-        send_mail(invitation.email, drawn[one.languages[0]][0], body)
+        language = one.languages[0]
+        notifications.queue_email(
+            invitation.email, notifications.INVITATION, drawn[language][0], body, locale=language
+        )
+    notifications.send_pending()  # one commit, then the jobs: batches of emails on the queue
 
 
 _EMAIL, _LINK = "\x00email\x00", "\x00link\x00"  # stand-ins, replaced in each email
