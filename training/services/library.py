@@ -185,15 +185,28 @@ _CARDS = select(
 ).where(CaseStudy.status == CaseStudy.PUBLISHED)
 
 
+def _cards(query) -> list[tuple[CaseStudyCard, object]]:
+    """Each published case study's card and when it was last published (or changed)."""
+    return [
+        (
+            CaseStudyCard(*row[: len(_CARD_TEXTS)], tuple(row.topics or ()), tuple(row.essentials or ())),
+            row.published_at or row.updated_at,
+        )
+        for row in db.session.execute(query)
+    ]
+
+
+def list_case_study_cards() -> list[CaseStudyCard]:
+    """Every published case study's card, by English title: one query of the columns shown."""
+    return [card for card, _when in _cards(_CARDS.order_by(CaseStudy.title_en, CaseStudy.id))]
+
+
 def list_case_studies_for_module(module: Module, limit: int = MODULE_MATCHES) -> list[CaseStudyCard]:
     """The module's own list of case studies first, then up to `limit` more published ones that
     share its topic and at least one of its Essentials — most shared Essentials first, then the
     most recently published. One query, of the columns a card shows."""
     listed = list(module.case_studies or [])
-    rows = []
-    for row in db.session.execute(_CARDS):
-        card = CaseStudyCard(*row[: len(_CARD_TEXTS)], tuple(row.topics or ()), tuple(row.essentials or ()))
-        rows.append((card, row.published_at or row.updated_at))
+    rows = _cards(_CARDS)
     by_slug = {card.slug: card for card, _when in rows}
     own = [by_slug[s] for s in listed if s in by_slug]
     essentials = set(module.essentials or [])
