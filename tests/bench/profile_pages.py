@@ -138,6 +138,24 @@ def main() -> None:
                 print(f"  {ms:7.2f} ms cumulative  {calls:6.1f} calls  {where}")
         with app.app_context():
             db.engine.dispose()
+    print(FINDINGS)
+
+
+FINDINGS = """
+What the profile showed (issue 20, December 2026) and what was removed:
+- Drawing templates is most of every trainee page except the lesson (kept whole): macros imported
+  without context ("Essential 3" badges, progress bars) looked the translation catalog up again
+  for every string (flask_babel formats the locale's name each time). Now once per locale.
+- Module page: the case-study cards were half of it — one query building every published case
+  study as an ORM object, then each card drawn. Now a query of the columns a card shows and each
+  card drawn once per content and language (training/web/fragments.py).
+- Catalogue and My learning: the two progress statements were built for every request (SQLAlchemy
+  cache keys). Now built once with bound parameters.
+- Scorecard answer sheet: it read the whole scorecard (every Essential, question and answer) to
+  show a module's few questions, and the module again from the database. Now only those
+  questions and answers, and the module from the worker's copy of the curriculum (9 -> 7 queries).
+- Results: the recommended case studies were ORM objects. Now plain card columns.
+"""
 
 
 if __name__ == "__main__":
