@@ -19,7 +19,7 @@ PINNED = {
     "catalogue": 3,
     "module page": 4,
     "My learning": 12,
-    "answer sheet": 9,
+    "answer sheet": 7,
     "results": 9,
     "lesson": 2,
 }
@@ -111,3 +111,18 @@ def test_trainee_pages_read_a_pinned_number_of_queries_whatever_the_data(
         app.extensions[curriculum_cache.EXTENSION] = original
     assert few == many, (few, many)
     assert few == PINNED, few
+
+
+def test_the_module_sheet_reads_only_its_questions_in_the_cards_order(db_session):
+    user = factories.user(city_name="Chengdu")
+    module, _quiz = factories.adaptation()
+    assessment = sc.get_or_create_assessment(user.city)
+    ids = list(reversed(module.scorecard_questions))
+    sc.save_answer(user, assessment, sc.get_question(ids[0]), {"score": "3"})
+    expected = sc.get_scorecard(assessment).rows(ids)
+    got = sc.get_question_rows(assessment, ids)
+    assert [(r.question.id, r.answer.id if r.answer else None) for r in got] == [
+        (r.question.id, r.answer.id if r.answer else None) for r in expected
+    ]
+    assert [r.question.id for r in sc.get_question_rows(None, ids)] == [r.question.id for r in expected]
+    assert sc.get_question_rows(assessment, []) == []

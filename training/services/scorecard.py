@@ -160,6 +160,30 @@ def get_scorecard(assessment: Assessment | None, *, texts: bool = True) -> Score
     return Scorecard(assessment, list(rows.values()))
 
 
+def get_question_rows(assessment: Assessment | None, ids: list[str] | tuple[str, ...]) -> list[QuestionRow]:
+    """Only the questions `ids` with their answers, in the card's order (Essential, position):
+    what `get_scorecard(assessment).rows(ids)` gives, in two queries of those rows alone."""
+    if not ids:
+        return []
+    questions = db.session.scalars(
+        select(ScorecardQuestion)
+        .where(ScorecardQuestion.id.in_(list(ids)))
+        .order_by(ScorecardQuestion.essential_number, ScorecardQuestion.position)
+    )
+    answers: dict[str, AssessmentAnswer] = {}
+    if assessment is not None:
+        answers = {
+            a.question_id: a
+            for a in db.session.scalars(
+                select(AssessmentAnswer).where(
+                    AssessmentAnswer.assessment_id == assessment.id,
+                    AssessmentAnswer.question_id.in_(list(ids)),
+                )
+            )
+        }
+    return [QuestionRow(q, answers.get(q.id)) for q in questions]
+
+
 def get_question(question_id: str) -> ScorecardQuestion | None:
     return db.session.get(ScorecardQuestion, question_id)
 
