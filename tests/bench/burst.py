@@ -322,7 +322,8 @@ def main() -> None:
             if problems
             else f"every one of {stored} stored exactly once"
         )
-        print(f"round {n + 1}: {elapsed:.0f} s, {tracebacks} traceback(s) in the server log; {check}")
+        log = f"{tracebacks} traceback(s) in the server log"
+        print(f"round {n + 1} on {database}: {elapsed:.0f} s, {log}; {check}")
     report(rounds, database, redis_url)
 
 
