@@ -184,9 +184,6 @@ def register_blueprints(app: Flask) -> None:
     from training.web.chrome import init_chrome
 
     init_chrome(app)
-    from training.web.fragments import init_fragments
-
-    init_fragments(app)
 
 
 def register_errors(app: Flask) -> None:

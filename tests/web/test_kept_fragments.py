@@ -49,7 +49,7 @@ def _first_card(db_session) -> CaseStudy:
 
 
 def test_cards_are_drawn_once_and_the_page_is_the_same(app, client, db_session, login, card_draws):
-    app.extensions[fragments.EXTENSION].clear()
+    app.extensions.setdefault(fragments.EXTENSION, {}).clear()
     login(factories.user())
     first = client.get(MODULE).get_data(as_text=True)
     drawn = len(card_draws)

@@ -46,8 +46,3 @@ def case_study_card(context, study, heading_level: int = 3) -> Markup:
         study=study,
         card_heading_level=heading_level,
     )
-
-
-def init_fragments(app) -> None:
-    app.extensions[EXTENSION] = {}
-    app.jinja_env.globals["case_study_card"] = case_study_card
