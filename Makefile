@@ -86,7 +86,19 @@ check: install
 ## gunicorn against a bare endpoint and worker memory, the cohort page at 100 and 2,000 trainees,
 ## and the bytes on the wire of every page each role reaches, measured in Chromium (not part of
 ## the suite; with TEST_DATABASE_URL set the gunicorn figures are measured on PostgreSQL)
+## The trainee pages against a bare "Hello, World!" (wrk) and the workshop burst (Locust, 300
+## delegates) run on SQLite and on PostgreSQL ($(BENCH_PG)); their output goes to
+## test-artifacts/bench.txt and the README's speed table is regenerated from it.
+BENCH_PG ?= $(or $(TEST_DATABASE_URL),postgresql://postgres@127.0.0.1:5432/test)
 bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	@mkdir -p test-artifacts
+	$(BIN)/python -m tests.bench.profile_pages | tee test-artifacts/bench.txt
+	env -u TEST_DATABASE_URL $(BIN)/python -m tests.bench.ratios | tee -a test-artifacts/bench.txt
+	TEST_DATABASE_URL=$(BENCH_PG) $(BIN)/python -m tests.bench.ratios | tee -a test-artifacts/bench.txt
+	env -u TEST_DATABASE_URL $(BIN)/python -m tests.bench.burst | tee -a test-artifacts/bench.txt
+	TEST_DATABASE_URL=$(BENCH_PG) $(BIN)/python -m tests.bench.burst | tee -a test-artifacts/bench.txt
+	$(BIN)/python -m tests.bench.readme_table test-artifacts/bench.txt
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.production
 	$(BIN)/python -m tests.bench.cohort

@@ -53,9 +53,20 @@ def init_i18n(app: Flask) -> None:
 
 
 def _catalog(context):
-    """The catalog injected into this render; macros imported without context look it up."""
+    """The catalog injected into this render. Macros imported without context (a page draws
+    dozens of their strings) take the one looked up for the request's locale — again only when
+    the locale is another (force_locale sets another), not for every string."""
     translations = context.get("_translations")
-    return translations if translations is not None else get_translations()
+    if translations is not None:
+        return translations
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    kept = g.get("_academy_catalog")
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        g._academy_catalog = kept
+    return kept[1]
 
 
 @pass_context

@@ -12,7 +12,7 @@ bare = Flask("bare")
 
 @bare.get("/")
 def hello():
-    return "ok"
+    return "Hello, World!"
 
 
 app = DispatcherMiddleware(academy, {"/bare": bare})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -117,32 +117,39 @@ def catalogue_progress(user: User | None) -> list[ModuleProgress]:
     return _with_trainee(user, list(modules), lesson_stats, quiz_modules)
 
 
+# Built once: building a statement costs more than running one this small.
+_DONE_BY_MODULE = (
+    select(Lesson.module_id, func.count(LessonCompletion.id))
+    .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+    .where(
+        LessonCompletion.user_id == bindparam("user_id"),
+        Lesson.active,
+        Lesson.module_id.in_(bindparam("ids", expanding=True)),
+    )
+    .group_by(Lesson.module_id)
+)
+_BEST_ATTEMPTS = (
+    select(
+        Quiz.module_id,
+        func.max(QuizAttempt.percent).label("best"),
+        func.max(QuizAttempt.passed.cast(db.Integer)).label("passed"),
+    )
+    .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.kind == QuizAttempt.FINAL)
+    .group_by(Quiz.module_id)
+)
+
+
 def _with_trainee(user, modules, lesson_stats, quiz_modules) -> list[ModuleProgress]:
     """The modules' progress rows, with `user`'s lessons done and best final attempts."""
     ids = [m.id for m in modules]
     done: dict[int, int] = {}
     attempts: dict[int, tuple[int, bool]] = {}
     if user is not None and user.is_authenticated and ids:
-        done = dict(
-            db.session.execute(
-                select(Lesson.module_id, func.count(LessonCompletion.id))
-                .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-                .where(LessonCompletion.user_id == user.id, Lesson.active, Lesson.module_id.in_(ids))
-                .group_by(Lesson.module_id)
-            ).all()
-        )
+        done = dict(db.session.execute(_DONE_BY_MODULE, {"user_id": user.id, "ids": ids}).all())
         attempts = {
             row.module_id: (row.best, bool(row.passed))
-            for row in db.session.execute(
-                select(
-                    Quiz.module_id,
-                    func.max(QuizAttempt.percent).label("best"),
-                    func.max(QuizAttempt.passed.cast(db.Integer)).label("passed"),
-                )
-                .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-                .where(QuizAttempt.user_id == user.id, QuizAttempt.kind == QuizAttempt.FINAL)
-                .group_by(Quiz.module_id)
-            )
+            for row in db.session.execute(_BEST_ATTEMPTS, {"user_id": user.id})
         }
     result = []
     for module in modules:

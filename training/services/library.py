@@ -10,7 +10,7 @@ from sqlalchemy.orm import defer
 from training.content.schema import Curriculum
 from training.extensions import db
 from training.models import CaseStudy, GlossaryTerm, Module
-from training.models.base import utcnow
+from training.models.base import Summarised, pick, utcnow
 from training.models.library import CaseStudyRevision
 from training.services.case_studies.data import apply_data, clean_data, definition_data, snapshot
 from training.services.case_studies.editing import HEAVY, add_revision, working_copy
@@ -148,24 +148,75 @@ def list_case_studies_by_slug(slugs: list[str]) -> list[CaseStudy]:
 MODULE_MATCHES = 6
 
 
-def list_case_studies_for_module(module: Module, limit: int = MODULE_MATCHES) -> list[CaseStudy]:
+@dataclass(frozen=True)
+class CaseStudyCard(Summarised):
+    """What a case study's card shows (the module page), read as plain columns: no ORM object is
+    built for a card. Frozen and hashable: the web layer keeps each card's HTML by its value."""
+
+    slug: str
+    title_en: str
+    title_zh: str
+    summary_en: str
+    summary_zh: str
+    city_en: str
+    city_zh: str
+    country_en: str
+    country_zh: str
+    years: str
+    cautionary: bool
+    topics: tuple[str, ...]
+    essentials: tuple[int, ...]
+
+    def title(self, locale: str) -> str:
+        return pick(self.title_en, self.title_zh, locale) or self.slug
+
+    def city(self, locale: str) -> str:
+        return pick(self.city_en, self.city_zh, locale)
+
+    def country(self, locale: str) -> str:
+        return pick(self.country_en, self.country_zh, locale)
+
+
+_CARD_TEXTS = [CaseStudy.slug, CaseStudy.title_en, CaseStudy.title_zh, CaseStudy.summary_en,
+               CaseStudy.summary_zh, CaseStudy.city_en, CaseStudy.city_zh, CaseStudy.country_en,
+               CaseStudy.country_zh, CaseStudy.years, CaseStudy.cautionary]  # fmt: skip
+_CARDS = select(
+    *_CARD_TEXTS, CaseStudy.topics, CaseStudy.essentials, CaseStudy.published_at, CaseStudy.updated_at
+).where(CaseStudy.status == CaseStudy.PUBLISHED)
+
+
+def _cards(query) -> list[tuple[CaseStudyCard, object]]:
+    """Each published case study's card and when it was last published (or changed)."""
+    return [
+        (
+            CaseStudyCard(*row[: len(_CARD_TEXTS)], tuple(row.topics or ()), tuple(row.essentials or ())),
+            row.published_at or row.updated_at,
+        )
+        for row in db.session.execute(query)
+    ]
+
+
+def list_case_study_cards() -> list[CaseStudyCard]:
+    """Every published case study's card, by English title: one query of the columns shown."""
+    return [card for card, _when in _cards(_CARDS.order_by(CaseStudy.title_en, CaseStudy.id))]
+
+
+def list_case_studies_for_module(module: Module, limit: int = MODULE_MATCHES) -> list[CaseStudyCard]:
     """The module's own list of case studies first, then up to `limit` more published ones that
     share its topic and at least one of its Essentials — most shared Essentials first, then the
-    most recently published. One query."""
+    most recently published. One query, of the columns a card shows."""
     listed = list(module.case_studies or [])
-    rows = list(db.session.scalars(_published()))
-    by_slug = {r.slug: r for r in rows}
+    rows = _cards(_CARDS)
+    by_slug = {card.slug: card for card, _when in rows}
     own = [by_slug[s] for s in listed if s in by_slug]
     essentials = set(module.essentials or [])
     matches = [
-        r
-        for r in rows
-        if r.slug not in listed and module.topic in (r.topics or []) and essentials & set(r.essentials or [])
+        (card, when)
+        for card, when in rows
+        if card.slug not in listed and module.topic in card.topics and essentials & set(card.essentials)
     ]
-    matches.sort(
-        key=lambda r: (len(essentials & set(r.essentials)), r.published_at or r.updated_at), reverse=True
-    )
-    return own + matches[:limit]
+    matches.sort(key=lambda m: (len(essentials & set(m[0].essentials)), m[1]), reverse=True)
+    return own + [card for card, _when in matches[:limit]]
 
 
 def list_glossary() -> list[GlossaryTerm]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from training.models import CaseStudy, Module
+from training.models import Module
 from training.services.learning import list_modules
-from training.services.library import list_case_studies
+from training.services.library import CaseStudyCard, list_case_study_cards
 from training.services.scorecard import MAX_SCORE, EssentialRow, QuestionRow, Scorecard
 
 WEAKEST = 3
@@ -18,7 +18,7 @@ class Recommendations:
     essentials: list[EssentialRow] = field(default_factory=list)
     questions: list[QuestionRow] = field(default_factory=list)
     modules: list[Module] = field(default_factory=list)
-    case_studies: list[CaseStudy] = field(default_factory=list)
+    case_studies: list[CaseStudyCard] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -49,7 +49,7 @@ def recommend(
     candidates = list_modules() if modules is None else modules
     modules = [m for m in candidates if set(m.essentials) & set(numbers)]
     modules.sort(key=lambda m: (min(numbers.index(n) for n in m.essentials if n in numbers), m.position))
-    library = list_case_studies() if with_case_studies else []
+    library = list_case_study_cards() if with_case_studies else []
     studies = [c for c in library if set(c.essentials) & set(numbers)]
     studies.sort(key=lambda c: (min(numbers.index(n) for n in c.essentials if n in numbers), c.title_en))
     return Recommendations(weakest, questions, modules, studies[:6])

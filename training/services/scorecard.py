@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -159,6 +160,30 @@ def get_scorecard(assessment: Assessment | None, *, texts: bool = True) -> Score
     return Scorecard(assessment, list(rows.values()))
 
 
+def get_question_rows(assessment: Assessment | None, ids: list[str] | tuple[str, ...]) -> list[QuestionRow]:
+    """Only the questions `ids` with their answers, in the card's order (Essential, position):
+    what `get_scorecard(assessment).rows(ids)` gives, in two queries of those rows alone."""
+    if not ids:
+        return []
+    questions = db.session.scalars(
+        select(ScorecardQuestion)
+        .where(ScorecardQuestion.id.in_(list(ids)))
+        .order_by(ScorecardQuestion.essential_number, ScorecardQuestion.position)
+    )
+    answers: dict[str, AssessmentAnswer] = {}
+    if assessment is not None:
+        answers = {
+            a.question_id: a
+            for a in db.session.scalars(
+                select(AssessmentAnswer).where(
+                    AssessmentAnswer.assessment_id == assessment.id,
+                    AssessmentAnswer.question_id.in_(list(ids)),
+                )
+            )
+        }
+    return [QuestionRow(q, answers.get(q.id)) for q in questions]
+
+
 def get_question(question_id: str) -> ScorecardQuestion | None:
     return db.session.get(ScorecardQuestion, question_id)
 
@@ -243,30 +268,46 @@ def get_or_add_answer(assessment: Assessment, question: ScorecardQuestion) -> tu
 
 
 def apply_changes(user: User, answer: AssessmentAnswer, cleaned: dict[str, object]) -> dict:
-    """Write changed fields and log who changed what (the version is bumped by the UPDATE)."""
+    """Write changed fields and log who changed what (the version is bumped by the UPDATE).
+
+    Nothing here reads the database between the first change and the flush (no autoflush: the
+    user may be expired by an earlier commit of the request), so a colleague's UPDATE that won
+    the race is met at the flush, inside `_write`, and answered as StaleAnswer."""
+    user_id = user.id
     changes = {}
-    for name, value in cleaned.items():
-        old = getattr(answer, name)
-        if old != value and not (old is None and value == ""):
-            changes[name] = [old, value]
-            setattr(answer, name, value)
+    with db.session.no_autoflush:
+        for name, value in cleaned.items():
+            old = getattr(answer, name)
+            if old != value and not (old is None and value == ""):
+                changes[name] = [old, value]
+                setattr(answer, name, value)
     if changes:
-        answer.updated_by_id = user.id
+        answer.updated_by_id = user_id
         answer.updated_at = utcnow()
         _write(answer, db.session.flush)
-        db.session.add(AnswerChange(answer_id=answer.id, user_id=user.id, changes=changes))
+        db.session.add(AnswerChange(answer_id=answer.id, user_id=user_id, changes=changes))
     return changes
 
 
 def _write(answer: AssessmentAnswer, step) -> None:
     """Flush or commit; if a colleague's UPDATE won the race, roll back and raise StaleAnswer
     with the answer as it now stands."""
+    with stale_as_conflict(answer):
+        step()
+
+
+@contextmanager
+def stale_as_conflict(answer: AssessmentAnswer):
+    """A version conflict met at a flush — wherever it happens inside the block, an explicit
+    flush, a commit or an autoflush — is the same conflict as one found before: the session is
+    rolled back and StaleAnswer carries the answer as a colleague left it."""
     answer_id = answer.id
     try:
-        step()
+        yield
     except StaleDataError:
         db.session.rollback()
-        raise StaleAnswer(db.session.get(AssessmentAnswer, answer_id, populate_existing=True)) from None
+        current = db.session.get(AssessmentAnswer, answer_id, populate_existing=True)
+        raise StaleAnswer(current) from None
 
 
 def commit_or_stale(answer: AssessmentAnswer) -> None:
@@ -297,8 +338,9 @@ def save_answer(
     if expected_version is not None and not created and answer.version != expected_version:
         db.session.rollback()
         raise StaleAnswer(answer)
-    apply_changes(user, answer, cleaned)
-    commit_or_stale(answer)
+    with stale_as_conflict(answer):
+        apply_changes(user, answer, cleaned)
+        db.session.commit()
     return answer
 
 

@@ -29,9 +29,9 @@ from training.services.scorecard import (
     AssessmentClosed,
     StaleAnswer,
     apply_changes,
-    commit_or_stale,
     get_or_add_answer,
     get_scorecard,
+    stale_as_conflict,
 )
 
 COMMENT_LIMIT = 2000
@@ -239,8 +239,10 @@ def record_agreed(
     if not created and answer.version != expected_version:
         db.session.rollback()
         raise StaleAnswer(answer)
-    apply_changes(user, answer, {"score": value})
-    answer.agreed, answer.agreed_note = True, note
-    answer.agreed_by_id, answer.agreed_at = user.id, utcnow()
-    commit_or_stale(answer)
+    user_id = user.id  # read before any change: an expired user is not reloaded mid-write
+    with stale_as_conflict(answer):
+        apply_changes(user, answer, {"score": value})
+        answer.agreed, answer.agreed_note = True, note
+        answer.agreed_by_id, answer.agreed_at = user_id, utcnow()
+        db.session.commit()
     return answer

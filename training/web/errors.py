@@ -49,8 +49,17 @@ def _messages(kind: str) -> tuple[str, str]:
     }[kind]
 
 
+def fresh_session() -> None:
+    """Every error page starts from a clean session: the error may have come from a failed
+    flush (the session then refuses every query with PendingRollbackError until rolled back),
+    and nothing a request left unsaved when it failed is to be written by the page."""
+    with suppress(Exception):  # a broken connection: the page meets it itself (503)
+        db.session.rollback()
+
+
 def render_error(code: int, kind: str):
     """The body of an error response: the error page, or JSON for the health check."""
+    fresh_session()
     if request.path.startswith("/healthz"):
         return {"status": "error", "code": code}
     title, message = _messages(kind)

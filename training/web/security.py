@@ -362,8 +362,9 @@ def _retry_after() -> int:
 
 def too_many_requests(error: TooManyRequests):
     from training.web.auth.forms import ForgotPasswordForm
-    from training.web.errors import render_error
+    from training.web.errors import fresh_session, render_error
 
+    fresh_session()
     seconds = _retry_after()
     minutes = (seconds + 59) // 60
     if request.endpoint == "auth.forgot_password":

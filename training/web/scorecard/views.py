@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
 from training.models import AssessmentAnswer
-from training.services import cities, city_access, cohorts, evaluation, learning, workshop
+from training.services import cities, city_access, cohorts, curriculum_cache, evaluation, workshop
 from training.services import scorecard as sc
 from training.services import scorecard_history as history
 from training.services.recommendations import recommend
@@ -191,11 +191,10 @@ def essential(city_id: int, number: int):
 def module_questions(city_id: int, slug: str):
     """'Apply to your city': the scorecard questions a module prepares, for this city."""
     city = _city_for(city_id, edit=request.method == "POST")
-    module = learning.get_module(slug)
+    module = curriculum_cache.get_module(slug)  # the worker's copy: no query
     if module is None:
         abort(404)
-    card = sc.get_scorecard(sc.get_current_assessment(city))
-    rows = card.rows(module.scorecard_questions)
+    rows = sc.get_question_rows(sc.get_current_assessment(city), module.scorecard_questions)
     title = _(
         "Apply “%(module)s” to %(city)s",
         module=module.title(current_locale()),

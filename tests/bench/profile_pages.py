@@ -1,0 +1,162 @@
+"""Where a trainee's page spends its time (`make bench`, first table): each page requested in
+process under cProfile, logged in as a trainee with some progress, and the functions that take
+the most of it, grouped by where they live (our services, our views, templates, translations,
+the database driver and SQLAlchemy, the rest of Flask). Not a pass/fail: a finding to act on.
+
+BENCH_PROFILE_REQUESTS (default 40) requests per page after a warm-up; SQLite in a temporary
+directory (the in-process work is the same on PostgreSQL; the round trips are not profiled).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event, select
+
+from tests.conftest import build_app
+from training.extensions import db
+from training.models import City, Lesson, Module, Quiz
+from training.services import accounts, learning
+from training.services import scorecard as sc
+
+REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "40"))
+PASSWORD = "bench-profile-lantern"
+MODULE = "climate-adaptation"
+
+GROUPS = (
+    ("translations", ("babel", "flask_babel", "gettext")),
+    ("templates", ("jinja2", "/templates/", "markupsafe")),
+    ("database", ("sqlalchemy", "sqlite3", "psycopg")),
+    ("our services", ("training/services", "training/content", "training/models")),
+    ("our views", ("training/web",)),
+)
+
+
+def trainee_pages(city_id: int, lesson: str) -> list[tuple[str, str]]:
+    return [
+        ("catalogue", "/learn/"),
+        ("module page", f"/learn/{MODULE}/"),
+        ("My learning", "/learn/my"),
+        ("answer sheet", f"/scorecard/city/{city_id}/module/{MODULE}"),
+        ("results", f"/scorecard/city/{city_id}/results"),
+        ("lesson", f"/learn/{MODULE}/{lesson}"),
+    ]
+
+
+def seed_trainee(email: str, password: str) -> tuple[int, str]:
+    """A trainee, vouched member of the first city, with two lessons done and a scorecard
+    answer (inside an app context). Returns the city's id and the first lesson's slug."""
+    from tests.factories import member_of
+
+    city = db.session.scalar(select(City).order_by(City.id))
+    user = accounts.register_user(name="Bench trainee", email=email, password=password, city=city)
+    member_of(user, city.name_en)
+    lessons = list(
+        db.session.scalars(
+            select(Lesson).join(Module, Module.id == Lesson.module_id).where(Module.slug == MODULE)
+            .order_by(Lesson.position)
+        )
+    )  # fmt: skip
+    for lesson in lessons[:2]:
+        learning.record_lesson_done(user, lesson)
+    assessment = sc.get_or_create_assessment(city)
+    sc.save_answer(user, assessment, sc.get_question("P2.1"), {"score": "2"})
+    assert db.session.scalar(select(Quiz).limit(1)) is not None
+    return city.id, lessons[0].slug
+
+
+def prepare(url: str):
+    """The app, a logged-in test client and the pages to profile."""
+    # As served: the curriculum kept in memory, autocommit reads, not the test suite's settings.
+    app = build_app(url, CONTENT_CACHE_SECONDS=5.0, DATABASE_AUTOCOMMIT_READS=True, TESTING=False)
+    with app.app_context():
+        city_id, lesson = seed_trainee("profile@example.org", PASSWORD)
+    client = app.test_client()
+    response = client.post("/auth/login", data={"email": "profile@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    return app, client, trainee_pages(city_id, lesson)
+
+
+def _group(filename: str) -> str:
+    for name, needles in GROUPS:
+        if any(n in filename for n in needles):
+            return name
+    return "other"
+
+
+def profile(app, client, path: str) -> dict:
+    with app.app_context():
+        engine = db.engine
+    assert client.get(path).status_code == 200, path
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for _ in range(REQUESTS):
+        client.get(path)
+    profiler.disable()
+    elapsed = (time.perf_counter() - start) / REQUESTS * 1000
+    event.remove(engine, "before_cursor_execute", count)
+    stats = pstats.Stats(profiler)
+    total = sum(tt for (_cc, _nc, tt, _ct, _callers) in stats.stats.values()) or 1
+    groups: dict[str, float] = {}
+    ours = []
+    for (filename, line, function), (_cc, calls, tt, ct, _callers) in stats.stats.items():
+        groups[_group(filename)] = groups.get(_group(filename), 0) + tt
+        if "training/" in filename and "site-packages" not in filename:
+            ours.append((ct, calls, f"{filename.split('training/', 1)[1]}:{line} {function}"))
+    ours.sort(reverse=True)
+    return {
+        "ms": elapsed,
+        "queries": len(statements) / REQUESTS,
+        "groups": {k: v / total for k, v in sorted(groups.items(), key=lambda kv: -kv[1])},
+        "top": [(ct / REQUESTS * 1000, calls / REQUESTS, name) for ct, calls, name in ours[:6]],
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        app, client, pages = prepare(f"sqlite:///{Path(tmp) / 'profile.sqlite3'}")
+        print(f"\nWhere the time goes: {REQUESTS} requests per page in process under cProfile (SQLite)")
+        for name, path in pages:
+            found = profile(app, client, path)
+            shares = ", ".join(f"{k} {v:.0%}" for k, v in found["groups"].items() if v >= 0.03)
+            ms, queries = found["ms"], found["queries"]
+            print(f"\n{name} ({path}): {ms:.1f} ms a request (profiled), {queries:.0f} queries")
+            print(f"  own time by area: {shares}")
+            for ms, calls, where in found["top"]:
+                print(f"  {ms:7.2f} ms cumulative  {calls:6.1f} calls  {where}")
+        with app.app_context():
+            db.engine.dispose()
+    print(FINDINGS)
+
+
+FINDINGS = """
+What the profile showed (issue 20, December 2026) and what was removed:
+- Drawing templates is most of every trainee page except the lesson (kept whole): macros imported
+  without context ("Essential 3" badges, progress bars) looked the translation catalog up again
+  for every string (flask_babel formats the locale's name each time). Now once per locale.
+- Module page: the case-study cards were half of it — one query building every published case
+  study as an ORM object, then each card drawn. Now a query of the columns a card shows and each
+  card drawn once per content and language (training/web/fragments.py).
+- Catalogue and My learning: the two progress statements were built for every request (SQLAlchemy
+  cache keys). Now built once with bound parameters.
+- Scorecard answer sheet: it read the whole scorecard (every Essential, question and answer) to
+  show a module's few questions, and the module again from the database. Now only those
+  questions and answers, and the module from the worker's copy of the curriculum (9 -> 7 queries).
+- Results: the recommended case studies were ORM objects. Now plain card columns.
+"""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Fragments of a page drawn once per content and language, and kept by the worker.
+
+A fragment is kept under the whole of what it shows — a frozen, hashable value read for this
+request (`training.services.library.CaseStudyCard`) — with the language and the mount point.
+Nothing of the visitor (account, role, progress, CSRF token) is drawn into one, so every
+visitor of a language is answered the same; a change of the content read (an edit, a sync)
+is another key, so it is drawn anew at once, with no revision to watch. The store is bounded:
+when it is full it is emptied and refilled by the next pages. Templates being edited (the
+development server's auto-reload) are drawn every time.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from jinja2 import pass_context
+from markupsafe import Markup
+
+EXTENSION = "academy.fragments"
+LIMIT = 5000  # fragments per worker: a few hundred bytes each
+
+
+def kept(context, template_name: str, value, **extra) -> Markup:
+    """`template_name` drawn with the page's `context` and `extra`, once per `value` (everything
+    the fragment shows), language and mount point."""
+    store = current_app.extensions.setdefault(EXTENSION, {})
+    key = (template_name, value, context.get("locale"), request.script_root)
+    html = store.get(key)
+    if html is None:
+        template = current_app.jinja_env.get_template(template_name)
+        # Drawn by Jinja with autoescaping; __html__ hands it over as markup.
+        html = template.make_module({**context.get_all(), **extra}).__html__()
+        if not current_app.jinja_env.auto_reload:
+            if len(store) >= LIMIT:
+                store.clear()
+            store[key] = html
+    return html
+
+
+@pass_context
+def case_study_card(context, study, heading_level: int = 3) -> Markup:
+    """A case study's card (templates/case_studies/_card.html) for a `CaseStudyCard`."""
+    return kept(
+        context,
+        "case_studies/_card.html",
+        (study, heading_level),
+        study=study,
+        card_heading_level=heading_level,
+    )
