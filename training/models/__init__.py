@@ -23,6 +23,7 @@ from training.models.scorecard import (
     Rating,
     ScorecardQuestion,
 )
+from training.models.search import SearchDocument
 from training.models.user import Role, User
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "Rating",
     "Role",
     "ScorecardQuestion",
+    "SearchDocument",
     "TrainerCity",
     "User",
 ]
