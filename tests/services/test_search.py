@@ -117,7 +117,7 @@ def test_snippets_are_escaped_text_with_marks_never_content_html(db_session):
 
 def test_markup_in_a_query_is_only_text(db_session):
     results = search_curriculum('<script>alert("x")</script> sponge', "en")
-    assert results.query.startswith("<script>")  # kept as typed; the template escapes it
+    assert results.query_text.startswith("<script>")  # kept as typed; the template escapes it
     assert all("<script" not in str(h.snippet) for h in results.hits)
     assert search_curriculum("<mark>", "en").total >= 0
 
@@ -140,7 +140,7 @@ def test_empty_stop_word_only_and_overlong_queries(db_session):
     assert not search_curriculum("  ，。！ ", "zh").searched  # punctuation only: nothing to search
     assert search_curriculum("the", "en").searched  # a stop word alone is still searched
     long = "韧性" * 500
-    assert len(search_curriculum(long, "zh").query) == MAX_QUERY_LENGTH
+    assert len(search_curriculum(long, "zh").query_text) == MAX_QUERY_LENGTH
     assert len(parse_query("a b c d e f g h i j k l")) <= 8
 
 

@@ -49,7 +49,7 @@ class SearchHit:
 
 @dataclass
 class SearchResults:
-    query: str
+    query_text: str  # as typed (bounded), for the page to show
     total: int = 0
     page: int = 1
     per_page: int = PER_PAGE
@@ -93,7 +93,7 @@ def search_curriculum(query: str, locale: str = "en", page: int = 1, per_page: i
     (count, page, module titles). `page` is clamped to the pages there are."""
     query = (query or "").strip()[:MAX_QUERY_LENGTH]
     terms = parse_query(query)
-    results = SearchResults(query=query, per_page=per_page, searched=bool(terms))
+    results = SearchResults(query_text=query, per_page=per_page, searched=bool(terms))
     if not terms:
         return results
     page = max(1, page)
