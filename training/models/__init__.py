@@ -23,7 +23,7 @@ from training.models.scorecard import (
     Rating,
     ScorecardQuestion,
 )
-from training.models.search import SearchDocument
+from training.models.search import SearchDocument, SearchPosting
 from training.models.user import Role, User
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "Role",
     "ScorecardQuestion",
     "SearchDocument",
+    "SearchPosting",
     "TrainerCity",
     "User",
 ]

@@ -1,15 +1,11 @@
-"""The curriculum search index: one row per lesson, glossary term and published case study,
-with both languages (training/services/search/, docs/search.md).
-
-The full-text part is database-specific and lives outside the model, made by the migration
-d18b00000001: on SQLite an FTS5 table `search_fts` kept in step by triggers, on PostgreSQL a
-generated `tsv` tsvector column with a GIN index. Both index `title_tokens` and `body_tokens`,
-which the service fills with the same tokens on both databases (each Chinese character one token,
-other words lower-cased and lightly stemmed), so a query finds the same documents on both."""
+"""The curriculum search index (training/services/search/, docs/search.md): one document per
+lesson, glossary term and published case study, with both languages, and an inverted index of
+its tokens — Chinese character pairs (bigrams) and words — as plain rows, the same on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from training.extensions import db
@@ -33,11 +29,30 @@ class SearchDocument(db.Model):
     # plain text (no HTML) for the snippets, in each language
     text_en: Mapped[str] = mapped_column(Text, default="")
     text_zh: Mapped[str] = mapped_column(Text, default="")
-    title_tokens: Mapped[str] = mapped_column(Text, default="")
-    body_tokens: Mapped[str] = mapped_column(Text, default="")
 
     def title(self, locale: str) -> str:
         return pick(self.title_en, self.title_zh, locale) or self.ref
 
     def text(self, locale: str) -> str:
         return self.text_zh if locale == "zh" else self.text_en
+
+
+# Tokens compare by code point on both databases (SQLite's BINARY; PostgreSQL "C"), so that all
+# the pairs starting with one Chinese character are one range of the primary key.
+TOKEN = String(64).with_variant(String(64, collation="C"), "postgresql")
+
+
+class SearchPosting(db.Model):
+    """One token of one document and its weight there (how often, in the title or the text,
+    relative to the text's length). The primary key (token, document) is the index a query reads:
+    one range per query token, never the documents' text."""
+
+    __tablename__ = "search_posting"
+    __table_args__ = (
+        Index("ix_search_posting_document_id", "document_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    token: Mapped[str] = mapped_column(TOKEN, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("search_document.id"), primary_key=True)
+    weight: Mapped[float] = mapped_column(default=0.0)

@@ -1,8 +1,8 @@
-"""curriculum search: one indexed document per lesson, glossary term and published case study
+"""curriculum search: one document per lesson, glossary term and published case study, and an
+inverted index of their tokens (Chinese character pairs and words) as plain rows
 
-On SQLite an FTS5 table (external content, kept in step by triggers); on PostgreSQL a generated
-tsvector column with a GIN index (core full-text search: no extension, so no superuser needed).
-docs/search.md explains the choice.
+The same tables on SQLite and PostgreSQL: no FTS5 module, no extension (pg_trgm would need
+CREATE EXTENSION, which a managed database may refuse). docs/search.md explains the choice.
 
 Revision ID: d18b00000001
 Revises: c16a00000001
@@ -19,27 +19,6 @@ down_revision = 'c16a00000001'
 branch_labels = None
 depends_on = None
 
-_SQLITE = (
-    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_document', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
-    "CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN "
-    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title_tokens, new.body_tokens); END",
-    "CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title_tokens, old.body_tokens); END",
-    "CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title_tokens, old.body_tokens); "
-    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title_tokens, new.body_tokens); END",
-)
-
-_POSTGRESQL = (
-    "ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS ("
-    "setweight(to_tsvector('simple'::regconfig, title_tokens), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, body_tokens), 'D')) STORED",
-    "CREATE INDEX ix_search_document_tsv ON search_document USING gin (tsv)",
-)
-
 
 def upgrade():
     op.create_table(
@@ -53,19 +32,23 @@ def upgrade():
         sa.Column('title_zh', sa.String(length=300), nullable=False, server_default=''),
         sa.Column('text_en', sa.Text(), nullable=False, server_default=''),
         sa.Column('text_zh', sa.Text(), nullable=False, server_default=''),
-        sa.Column('title_tokens', sa.Text(), nullable=False, server_default=''),
-        sa.Column('body_tokens', sa.Text(), nullable=False, server_default=''),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('kind', 'ref'),
     )
-    dialect = op.get_bind().dialect.name
-    for statement in _SQLITE if dialect == 'sqlite' else _POSTGRESQL if dialect == 'postgresql' else ():
-        op.execute(statement)
+    token = sa.String(length=64).with_variant(sa.String(length=64, collation='C'), 'postgresql')
+    op.create_table(
+        'search_posting',
+        sa.Column('token', token, nullable=False),
+        sa.Column('document_id', sa.Integer(), nullable=False),
+        sa.Column('weight', sa.Float(), nullable=False, server_default='0'),
+        sa.ForeignKeyConstraint(['document_id'], ['search_document.id']),
+        sa.PrimaryKeyConstraint('token', 'document_id'),
+        sqlite_with_rowid=False,
+    )
+    op.create_index('ix_search_posting_document_id', 'search_posting', ['document_id'])
 
 
 def downgrade():
-    if op.get_bind().dialect.name == 'sqlite':
-        for name in ('search_document_au', 'search_document_ad', 'search_document_ai'):
-            op.execute(f'DROP TRIGGER IF EXISTS {name}')
-        op.execute('DROP TABLE IF EXISTS search_fts')
+    op.drop_index('ix_search_posting_document_id', table_name='search_posting')
+    op.drop_table('search_posting')
     op.drop_table('search_document')

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections import Counter
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
 from training.extensions import db
-from training.models import CaseStudy, GlossaryTerm, Module, SearchDocument
-from training.services.search.text import token_text
+from training.models import CaseStudy, GlossaryTerm, Module, SearchDocument, SearchPosting
+from training.services.search.text import index_tokens, tokens
 
 _BLOCK_TAG_RE = re.compile(
     r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|blockquote|pre|dd|dt|figcaption)\b[^>]*>", re.I
@@ -40,9 +41,41 @@ def _document(kind: str, ref: str, *, module_slug="", position=0, titles, texts,
         "title_zh": title_zh[:300],
         "text_en": text_en,
         "text_zh": text_zh,
-        "title_tokens": token_text(title_en, title_zh),
-        "body_tokens": token_text(text_en, text_zh, *extra),
+        "_title": index_tokens(tokens(title_en)) + index_tokens(tokens(title_zh)),
+        "_body": [t for text in (text_en, text_zh, *extra) for t in index_tokens(tokens(text))],
     }
+
+
+# BM25's saturation and length normalisation, with a fixed typical length (in tokens) so that a
+# document's weights do not depend on the others (one case study can be indexed alone).
+_K1, _B, _TYPICAL_LENGTH, _TITLE_BONUS = 1.2, 0.75, 2000, 3.0
+
+
+def posting_weights(title: list[str], body: list[str]) -> dict[str, float]:
+    """Each token's weight in a document: BM25's term-frequency part over the text, plus a
+    bonus when the token is in the title (in either language)."""
+    counts = Counter(body)
+    norm = _K1 * (1 - _B + _B * len(body) / _TYPICAL_LENGTH)
+    weights = {t: n * (_K1 + 1) / (n + norm) for t, n in counts.items()}
+    for t in set(title):
+        weights[t] = weights.get(t, 0.0) + _TITLE_BONUS
+    return weights
+
+
+def _store(documents: list[dict]) -> None:
+    """Insert documents and their postings (two bulk INSERTs per 200 documents)."""
+    for start in range(0, len(documents), 200):
+        chunk = documents[start : start + 200]
+        rows = [SearchDocument(**{k: v for k, v in d.items() if not k.startswith("_")}) for d in chunk]
+        db.session.add_all(rows)
+        db.session.flush()
+        postings = [
+            {"token": token, "document_id": row.id, "weight": weight}
+            for row, d in zip(rows, chunk, strict=True)
+            for token, weight in posting_weights(d["_title"], d["_body"]).items()
+        ]
+        if postings:
+            db.session.execute(insert(SearchPosting), postings)
 
 
 def lesson_documents() -> list[dict]:
@@ -123,9 +156,9 @@ def rebuild_search_index() -> int:
     """Replace every document of the index with the current curriculum; returns the count.
     Flushes; the caller commits."""
     documents = lesson_documents() + glossary_documents() + case_study_documents()
+    db.session.execute(delete(SearchPosting))
     db.session.execute(delete(SearchDocument))
-    if documents:
-        db.session.add_all(SearchDocument(**d) for d in documents)
+    _store(documents)
     db.session.flush()
     return len(documents)
 
@@ -133,10 +166,11 @@ def rebuild_search_index() -> int:
 def refresh_case_study(study: CaseStudy) -> None:
     """Index a case study as trainees now see it: in the index while published, out otherwise."""
     doc = SearchDocument
+    old = select(doc.id).where(doc.kind == doc.CASE_STUDY, doc.ref == study.slug).scalar_subquery()
+    db.session.execute(delete(SearchPosting).where(SearchPosting.document_id == old))
     db.session.execute(delete(doc).where(doc.kind == doc.CASE_STUDY, doc.ref == study.slug))
     if study.status == CaseStudy.PUBLISHED:
-        module_slug = _case_study_modules().get(study.slug, "")
-        db.session.add(SearchDocument(**case_study_document(study, module_slug)))
+        _store([case_study_document(study, _case_study_modules().get(study.slug, ""))])
     db.session.flush()
 
 

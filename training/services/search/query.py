@@ -1,76 +1,52 @@
-"""Finding and ranking documents: FTS5 on SQLite, core full-text search on PostgreSQL, the same
-tokens on both (text.py). Every query term is a phrase; all of them must match; a match in a
-title weighs ten times one in the text (FTS5 bm25 column weights; PostgreSQL weight A against D)."""
+"""Finding and ranking documents from the inverted index (search_posting), the same SQL on SQLite
+and PostgreSQL: read the postings of the query's tokens (one primary-key range each), group them
+by document, keep the documents that hold every token, rank by the sum of their weights.
+
+The work grows with the number of postings of the query's tokens, never with the documents'
+text: 城市, in every Chinese document, is one posting per document."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.models import SearchDocument
+from training.models import SearchDocument, SearchPosting
 from training.services.search.text import Term
 
-# The FTS5 table made by the migration; not in the models' metadata, so nothing creates it twice.
-_fts = sa.Table(
-    "search_fts", sa.MetaData(), sa.Column("rowid", sa.Integer), sa.Column("title"), sa.Column("body")
-)
-_TITLE_WEIGHT = 10.0
+_LAST = chr(0x10FFFF)
 
 
-def _fts5_query(terms: list[Term]) -> str:
-    # Tokens hold only letters and digits (text.py), so quoting each phrase is enough.
-    return " AND ".join(f'"{t.phrase}"' for t in terms)
-
-
-def _tsquery(terms: list[Term]):
-    query = None
-    for term in terms:
-        phrase = sa.func.phraseto_tsquery(sa.literal_column("'simple'::regconfig"), term.phrase)
-        query = phrase if query is None else query.op("&&")(phrase)
-    return query
-
-
-def _title_tsquery(term: Term):
-    """The phrase found in a title only (weight A); tokens are letters and digits, so quoting is safe."""
-    text = " <-> ".join(f"'{token}':A" for token in term.tokens)
-    return sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), text)
-
-
-def _postgresql_rank(tsv, terms: list[Term]):
-    """ts_rank counts the words of a phrase one by one (for 海绵城市 the common 城 and 市 weigh as
-    much as the phrase), so the terms found as phrases in the title come first, then ts_rank."""
-    in_title = sum(
-        (sa.case((tsv.op("@@")(_title_tsquery(t)), 1), else_=0) for t in terms[1:]),
-        sa.case((tsv.op("@@")(_title_tsquery(terms[0])), 1), else_=0),
-    )
-    rank = sa.func.ts_rank(sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::float4[]"), tsv, _tsquery(terms), 1)
-    return in_title.desc(), rank.desc()
+def _condition(token: str, prefix: bool):
+    if prefix:  # every token starting with this character: one range of the primary key
+        return sa.and_(SearchPosting.token >= token, SearchPosting.token < token + _LAST)
+    return SearchPosting.token == token
 
 
 def find_documents(terms: list[Term], offset: int, limit: int) -> tuple[int, list[SearchDocument]]:
     """The number of matching documents and the page [offset, offset+limit) of them, best first.
-    Two queries."""
-    if not terms:
+    One query for the ranked page with the total, one for the page's documents."""
+    lookups = list(dict.fromkeys(lookup for term in terms for lookup in term.lookups))
+    if not lookups:
         return 0, []
-    if db.engine.dialect.name == "postgresql":
-        tsv = sa.literal_column("search_document.tsv")
-        matched = tsv.op("@@")(_tsquery(terms))
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(SearchDocument).where(matched))
-        stmt = (
-            sa.select(SearchDocument)
-            .where(matched)
-            .order_by(*_postgresql_rank(tsv, terms), SearchDocument.position, SearchDocument.id)
-        )
-    else:
-        matched = sa.literal_column("search_fts").op("MATCH")(_fts5_query(terms))
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(_fts).where(matched))
-        rank = sa.func.bm25(sa.literal_column("search_fts"), _TITLE_WEIGHT, 1.0)
-        stmt = (
-            sa.select(SearchDocument)
-            .join(_fts, _fts.c.rowid == SearchDocument.id)
-            .where(matched)
-            .order_by(rank, SearchDocument.position, SearchDocument.id)
-        )
-    if not total or offset >= total:
+    conditions = [_condition(token, prefix) for token, prefix in lookups]
+    score = sa.func.sum(SearchPosting.weight)
+    ranked = (
+        sa.select(SearchPosting.document_id, score.label("score"), sa.func.count().over().label("total"))
+        .where(sa.or_(*conditions))
+        .group_by(SearchPosting.document_id)
+        .having(sa.and_(*(sa.func.max(sa.case((c, 1), else_=0)) == 1 for c in conditions)))
+        .order_by(score.desc(), SearchPosting.document_id)
+    )
+    page = db.session.execute(ranked.offset(offset).limit(limit)).all()
+    if not page:
+        if offset == 0:
+            return 0, []
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(ranked.order_by(None).subquery()))
         return total or 0, []
-    return total, list(db.session.scalars(stmt.offset(offset).limit(limit)))
+    documents = {
+        d.id: d
+        for d in db.session.scalars(
+            sa.select(SearchDocument).where(SearchDocument.id.in_([r[0] for r in page]))
+        )
+    }
+    return page[0].total, [documents[r.document_id] for r in page if r.document_id in documents]

@@ -1,12 +1,12 @@
-"""How text becomes search tokens — the same on SQLite and PostgreSQL, for documents and queries.
+"""How text becomes search tokens — the same for documents and queries, on SQLite and PostgreSQL.
 
-Chinese is written without spaces, so each Chinese character is its own token and a Chinese word
-is searched as a phrase of adjacent characters: 韧性 is the phrase "韧 性", found inside
-建设韧性城市 and never across a gap. Other text is split into words, lower-cased (NFKC, so
-full-width letters and digits become ordinary ones) and lightly stemmed (plural endings only),
-so "green bond" finds "green bonds" and "cities" finds "city". The databases receive the tokens
-joined by single spaces and split them again on spaces only (FTS5 unicode61, PostgreSQL's
-'simple' configuration), so both index exactly these tokens."""
+Chinese is written without spaces, so a run of Chinese characters is indexed as its overlapping
+character pairs (bigrams), plus its last character alone: 建设韧性城市 gives 建设 设韧 韧性 性城
+城市 市. A Chinese query word is found when all its pairs are in a document (韧性 → 韧性;
+海绵城市 → 海绵 绵城 城市), wherever it stands in a sentence; a single character matches every
+token that starts with it. Other text is split into words, lower-cased (NFKC, so full-width
+letters and digits become ordinary ones) and lightly stemmed (plural endings only), so
+"green bond" finds "green bonds" and "cities" finds "city"."""
 
 from __future__ import annotations
 
@@ -49,25 +49,61 @@ def tokens(text: str) -> list[str]:
     return [stem(t) for t in _TOKEN_RE.findall(normalise_search_text(text))]
 
 
-def token_text(*texts: str) -> str:
-    """What the index stores: the tokens of every text, separated by single spaces."""
-    return " ".join(" ".join(tokens(t)) for t in texts if t).strip()
+def index_tokens(token_list: list[str]) -> list[str]:
+    """The tokens a document is indexed under: words as they are; each run of Chinese
+    characters as its pairs and its last character (so that every character starts a token)."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        out.extend(a + b for a, b in zip(run, run[1:], strict=False))
+        if run:
+            out.append(run[-1])
+        run.clear()
+
+    for token in token_list:
+        if is_han(token):
+            run.append(token)
+        else:
+            flush()
+            out.append(token[:64])
+    flush()
+    return out
 
 
 @dataclass(frozen=True)
 class Term:
-    """One term of a query: a phrase of tokens that must occur next to each other."""
+    """One term of a query: the tokens (words and Chinese characters) of a word or phrase."""
 
     tokens: tuple[str, ...]
 
     @property
-    def phrase(self) -> str:
-        return " ".join(self.tokens)
+    def lookups(self) -> list[tuple[str, bool]]:
+        """What the index must hold for this term, all of it: (token, is_prefix) pairs. A run of
+        Chinese characters needs its pairs; a lone character, any token starting with it."""
+        out: list[tuple[str, bool]] = []
+        run: list[str] = []
+
+        def flush() -> None:
+            if len(run) == 1:
+                out.append((run[0], True))
+            out.extend((a + b, False) for a, b in zip(run, run[1:], strict=False))
+            run.clear()
+
+        for token in self.tokens:
+            if is_han(token):
+                run.append(token)
+            else:
+                flush()
+                out.append((token[:64], False))
+        flush()
+        return list(dict.fromkeys(out))
 
 
 def parse_query(query: str) -> list[Term]:
-    """The terms of a query: words separated by spaces, or "a quoted phrase"; a Chinese run of
-    characters is one term (a phrase). Stop words are dropped when other terms remain."""
+    """The terms of a query: words separated by spaces, or "a quoted phrase" (its words are all
+    required); a run of Chinese characters is one term. Stop words are dropped when other terms
+    remain."""
     query = (query or "")[:MAX_QUERY_LENGTH]
     terms: list[Term] = []
     for quoted, word in _QUERY_PART_RE.findall(query):
