@@ -71,6 +71,8 @@ def populate(n: int) -> int:
     db.session.execute(delete(SearchPosting))
     db.session.execute(delete(SearchDocument))
     postgresql = db.engine.dialect.name == "postgresql"
+    if not postgresql:  # millions of inserts into a B-tree: keep the pages in memory while loading
+        db.session.connection().exec_driver_sql("PRAGMA cache_size = -2000000")
     count = 0
     for first in range(0, n, 500):
         documents, bodies = [], []
@@ -102,7 +104,7 @@ def populate(n: int) -> int:
             title = index_tokens(tokens(title_en)) + index_tokens(tokens(title_zh))
             bodies.append((i + 1, posting_weights(title, [t for _, ts in en_mix + zh_mix for t in ts])))
         db.session.execute(insert(SearchDocument), documents)
-        rows = [(token, doc_id, weight) for doc_id, weights in bodies for token, weight in weights.items()]
+        rows = sorted((t, doc_id, w) for doc_id, weights in bodies for t, w in weights.items())
         count += len(rows)
         if postgresql:
             _copy_postings(rows)
