@@ -85,6 +85,7 @@ bench: install
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.production
 	$(BIN)/python -m tests.bench.cohort
+	$(BIN)/python -m tests.bench.search
 	$(BIN)/pytest -q -n $(WORKERS) -p no:cacheprovider tests/e2e/test_page_weight.py
 	@echo; echo "Bytes on the wire, first visit, with everything each page loads (test-artifacts/page-weight.txt):"
 	@cat test-artifacts/page-weight.txt
