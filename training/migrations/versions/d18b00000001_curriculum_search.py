@@ -1,5 +1,7 @@
-"""curriculum search: one document per lesson, glossary term and published case study, and an
-inverted index of their tokens (Chinese character pairs and words) as plain rows
+"""curriculum search: documents (lessons, glossary, case studies) and an index of their tokens
+
+One document per lesson, glossary term and published case study, and an inverted index of their
+tokens (Chinese character pairs and words) as plain rows.
 
 The same tables on SQLite and PostgreSQL: no FTS5 module, no extension (pg_trgm would need
 CREATE EXTENSION, which a managed database may refuse). docs/search.md explains the choice.
