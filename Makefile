@@ -105,6 +105,7 @@ bench: install
 	$(BIN)/python -m tests.bench.enrolment
 	$(BIN)/python -m tests.bench.programme
 	$(BIN)/python -m tests.bench.notifications
+	$(BIN)/python -m tests.bench.search
 	$(BIN)/pytest -q -n $(WORKERS) -p no:cacheprovider tests/e2e/test_page_weight.py
 	@echo; echo "Bytes on the wire, first visit, with everything each page loads (test-artifacts/page-weight.txt):"
 	@cat test-artifacts/page-weight.txt

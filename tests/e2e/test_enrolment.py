@@ -148,7 +148,9 @@ def test_a_trainer_imports_twenty_officials_and_a_new_one_joins(page: Page, live
     # A new official opens the link of their email, in Chinese or English as the browser asks.
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh" if lang == "zh" else "en"})
     mail = next(m for m in reversed(outbox) if m["To"] == emails[5])
-    link = re.search(r"https?://\S+(/cohorts/invitations/\S+)", mail.get_body(("plain",)).get_content()).group(1)
+    link = re.search(
+        r"https?://\S+(/cohorts/invitations/\S+)", mail.get_body(("plain",)).get_content()
+    ).group(1)
     page.goto(link)
     page.locator("main a", has_text=t["set_password"]).click()
     form = page.locator("main form")

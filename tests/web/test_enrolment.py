@@ -185,7 +185,9 @@ def _import(client, login, cohort, trainer, text):
 
 
 def _link(mail) -> str:
-    link = re.search(r"https?://\S+/cohorts/invitations/\S+", mail.get_body(("plain",)).get_content()).group(0)
+    link = re.search(r"https?://\S+/cohorts/invitations/\S+", mail.get_body(("plain",)).get_content()).group(
+        0
+    )
     return link[link.index("/cohorts/invitations/") :]
 
 

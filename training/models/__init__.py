@@ -25,6 +25,7 @@ from training.models.scorecard import (
     Rating,
     ScorecardQuestion,
 )
+from training.models.search import SearchDocument, SearchPosting
 from training.models.user import Role, User
 
 __all__ = [
@@ -63,6 +64,8 @@ __all__ = [
     "Role",
     "ScorecardQuestion",
     "ScorecardSharing",
+    "SearchDocument",
+    "SearchPosting",
     "TrainerCity",
     "User",
 ]

@@ -15,6 +15,7 @@ from training.content.schema import Curriculum
 from training.extensions import db
 from training.models import ContentRevision, Essential, Lesson, Module, Question, Quiz, ScorecardQuestion
 from training.services.library import sync_library
+from training.services.search import rebuild_search_index, search_index_is_empty
 
 
 @dataclass
@@ -57,6 +58,8 @@ def sync_curriculum(curriculum: Curriculum) -> SyncReport:
     modules = _sync_modules(curriculum, report)
     _sync_quizzes(curriculum, modules, report)
     sync_library(curriculum, report)
+    if report.changed or search_index_is_empty():
+        rebuild_search_index()
     if report.changed:
         _raise_revision()
     db.session.commit()

@@ -23,11 +23,14 @@ from training.services.case_studies.editing import (
     require_editor,
     working_copy,
 )
+from training.services.search import refresh_case_study
 
 
 def _commit_transition(user: User, study: CaseStudy, action: str, comment: str = "") -> None:
     log_event(user, study, action, revision=study.version, comment=comment)
     try:
+        if action in (Event.PUBLISH, Event.ARCHIVE):
+            refresh_case_study(study)  # the curriculum search follows what trainees see
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

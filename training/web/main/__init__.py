@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from training.web.main import views  # noqa: E402,F401
+from training.web.main import search, views  # noqa: E402,F401

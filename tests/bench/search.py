@@ -1,0 +1,179 @@
+"""Search benchmark (`make bench`): the curriculum search over 10,000 lesson-sized documents, on
+SQLite and — when TEST_DATABASE_URL is set — on PostgreSQL. Target: every query answers in under
+100 ms (docs/search.md). Not part of the test suite and never pass/fail: it prints a table.
+
+The documents are made from the real lessons, glossary and case studies (both languages): each is
+one real document with its sentences shuffled and a sixth of them taken from another document, so
+the words and their frequencies are the curriculum's own and every document differs. That is a
+hard case: a query word of one lesson is in a third to a half of all documents, 城市 in all. Timed:
+`search_curriculum` as the page calls it (count, one page of ten, module titles, snippets), the
+median of REPEAT runs after one warm-up, and the whole /search page through the test client.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from sqlalchemy import delete, insert, select
+
+from tests.conftest import _make_database, build_app
+from training.extensions import db
+from training.models import SearchDocument, SearchPosting
+from training.services.search import search_curriculum
+from training.services.search.index import posting_weights
+from training.services.search.text import index_tokens, tokens
+
+DOCUMENTS = int(os.environ.get("BENCH_SEARCH_DOCUMENTS", "10000"))
+REPEAT = 15
+QUERIES = (
+    ("海绵城市", "zh"),
+    ("韧性", "zh"),
+    ("预警", "zh"),
+    ("城市", "zh"),  # in nearly every Chinese text
+    ("绿色债券 试点", "zh"),
+    ("early warning", "en"),
+    ("green bond", "en"),
+    ("resilience", "en"),
+    ("the city", "en"),  # in nearly every English text
+    ('"most severe" scenario', "en"),
+    ("qqzzxxyy", "en"),  # no result
+)
+_SENTENCE_RE = re.compile(r"(?<=[。！？.!?])\s*")
+
+
+def _sentences(text: str) -> list[tuple[str, list[str]]]:
+    parts = [s for s in _SENTENCE_RE.split(text) if s.strip()]
+    return [(s, index_tokens(tokens(s))) for s in parts]
+
+
+def _copy_postings(rows: list[tuple]) -> None:
+    """PostgreSQL: COPY is how one would load millions of rows (the app inserts a few thousand)."""
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor().copy("COPY search_posting (token, document_id, weight) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def populate(n: int) -> int:
+    """Replace the index with n documents derived from the real lessons; returns the postings."""
+    rng = random.Random(18)
+    lessons = select(SearchDocument).where(SearchDocument.kind == SearchDocument.LESSON)
+    real = list(db.session.scalars(lessons))
+    base = [(d, _sentences(d.text_en), _sentences(d.text_zh)) for d in real]
+    db.session.execute(delete(SearchPosting))
+    db.session.execute(delete(SearchDocument))
+    postgresql = db.engine.dialect.name == "postgresql"
+    if not postgresql:  # millions of inserts into a B-tree: keep the pages in memory while loading
+        db.session.connection().exec_driver_sql("PRAGMA cache_size = -2000000")
+    count = 0
+    for first in range(0, n, 500):
+        documents, bodies = [], []
+        for i in range(first, min(n, first + 500)):
+            doc, en, zh = base[i % len(base)]
+            _other, en2, zh2 = base[rng.randrange(len(base))]
+
+            def mix(own, borrowed):
+                chosen = own[:]
+                rng.shuffle(chosen)
+                keep = chosen[: max(1, len(chosen) * 5 // 6)]
+                return keep + rng.sample(borrowed, min(len(borrowed), len(own) // 6))
+
+            en_mix, zh_mix = mix(en, en2), mix(zh, zh2)
+            title_en, title_zh = f"{doc.title_en} {i}", f"{doc.title_zh} {i}"
+            documents.append(
+                {
+                    "id": i + 1,
+                    "kind": SearchDocument.LESSON,
+                    "ref": f"{doc.ref}-{i}",
+                    "module_slug": doc.module_slug,
+                    "position": i,
+                    "title_en": title_en,
+                    "title_zh": title_zh,
+                    "text_en": " ".join(s for s, _ in en_mix),
+                    "text_zh": "".join(s for s, _ in zh_mix),
+                }
+            )
+            title = index_tokens(tokens(title_en)) + index_tokens(tokens(title_zh))
+            bodies.append((i + 1, posting_weights(title, [t for _, ts in en_mix + zh_mix for t in ts])))
+        db.session.execute(insert(SearchDocument), documents)
+        rows = sorted((t, doc_id, w) for doc_id, weights in bodies for t, w in weights.items())
+        count += len(rows)
+        if postgresql:
+            _copy_postings(rows)
+        else:  # the driver's executemany: millions of rows without the ORM's per-row work
+            sql = "INSERT INTO search_posting (token, document_id, weight) VALUES (?, ?, ?)"
+            db.session.connection().exec_driver_sql(sql, rows)
+    db.session.commit()
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
+    return count
+
+
+def _median_ms(fn) -> float:
+    fn()
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure(app, label: str) -> list[tuple]:
+    rows = []
+    with app.app_context():
+        started = time.perf_counter()
+        postings = populate(DOCUMENTS)
+        built = time.perf_counter() - started
+        size = sum(len(t or "") for t in db.session.scalars(select(SearchDocument.text_en)))
+        size += sum(len(t or "") for t in db.session.scalars(select(SearchDocument.text_zh)))
+        each = size / DOCUMENTS / 1000
+        print(f"{label}: {DOCUMENTS} documents ({each:.1f} k characters each), {postings} postings")
+        print(f"  built in {built:.0f} s")
+        for query, locale in QUERIES:
+            total = search_curriculum(query, locale).total
+            ms = _median_ms(lambda q=query, lc=locale: search_curriculum(q, lc))
+            rows.append((label, query, total, ms))
+    client = app.test_client()
+    for query, locale in (("城市", "zh"), ("early warning", "en")):
+        headers = {"Accept-Language": "zh-CN" if locale == "zh" else "en"}
+
+        def page(q=query, h=headers):
+            assert client.get("/search", query_string={"q": q}, headers=h).status_code == 200
+
+        rows.append((label, f"GET /search?q={query}", None, _median_ms(page)))
+    return rows
+
+
+def main() -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        app = build_app(f"sqlite:///{Path(tmp) / 'search.sqlite3'}")
+        rows += measure(app, "SQLite")
+        with app.app_context():
+            db.engine.dispose()
+        if os.environ.get("TEST_DATABASE_URL"):
+            url = _make_database("search_bench", SimpleNamespace(mktemp=lambda _name: Path(tmp)))
+            app = build_app(url)
+            rows += measure(app, "PostgreSQL")
+            with app.app_context():
+                db.engine.dispose()
+        else:
+            print("TEST_DATABASE_URL is not set: search measured on SQLite only")
+    print(f"\nCurriculum search, {DOCUMENTS} lesson-sized documents (median of {REPEAT}; target < 100 ms)")
+    print(f"{'database':<11} {'query':<34} {'results':>7} {'median ms':>9}")
+    for label, query, total, ms in rows:
+        shown = "" if total is None else total
+        print(f"{label:<11} {query:<34} {shown:>7} {ms:>9.1f}")
+
+
+if __name__ == "__main__":
+    main()
