@@ -125,7 +125,7 @@ def register(page: Page, *, name: str, email: str, city: str, lang: str) -> str:
     form.locator('select[name="locale"]').select_option(value=lang)
     form.locator('button[type="submit"]').click()
     confirm_email(page, email)
-    expect(page).to_have_url(re.compile(r"/learn/$"))  # the modules catalogue
+    expect(page).to_have_url(re.compile(r"/learn/start$"))  # the guided start, which lists the modules
     expect(page.locator(f'main a[href="/learn/{MODULE}/"]').first).to_be_visible()
     return city_id
 

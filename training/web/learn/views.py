@@ -36,13 +36,32 @@ def catalogue():
     return render_template("learn/catalogue.html", rows=progress)
 
 
-@bp.get("/my")
-@login_required
-def my_learning():
+def _rows_in_suggested_order():
+    """The trainee's modules: those their cohorts assigned first (in cohort order), then the
+    others in catalogue order; and the ids of the assigned ones."""
     rows = learning.catalogue_progress(current_user)
     assigned = cohorts.assigned_module_ids(current_user)
     order = {module_id: i for i, module_id in enumerate(assigned)}
     rows.sort(key=lambda row: (row.module.id not in order, order.get(row.module.id, 0)))
+    return rows, assigned
+
+
+@bp.get("/start")
+def start():
+    """The guided start: what the programme is, the order to take the modules in, the pre-test
+    and the scorecard — the first page a new trainee sees."""
+    if current_user.is_authenticated:
+        rows, assigned = _rows_in_suggested_order()
+        step = learning.next_step(current_user, rows)
+    else:
+        rows, assigned, step = learning.catalogue_progress(None), [], None
+    return render_template("learn/start.html", rows=rows, assigned=set(assigned), step=step)
+
+
+@bp.get("/my")
+@login_required
+def my_learning():
+    rows, assigned = _rows_in_suggested_order()
     advice = None
     # The city whose scorecard the trainee may read (a membership), not the city they declared.
     scorecard_city = city_access.scorecard_city_for(current_user)
@@ -51,12 +70,15 @@ def my_learning():
         # Only the weakest Essentials and their modules are shown here: no wording, no case studies.
         advice = recommend(
             scorecard.get_scorecard(assessment, texts=False),
-            modules=[row.module for row in rows],
+            # A module already complete is never recommended again.
+            modules=[row.module for row in rows if not row.complete],
             with_case_studies=False,
         )
     return render_template(
         "learn/my_learning.html",
         rows=rows,
+        step=learning.next_step(current_user, rows),
+        newcomer=learning.is_newcomer(rows),
         advice=advice,
         scorecard_city=scorecard_city,
         assigned=set(assigned),
