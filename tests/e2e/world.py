@@ -49,6 +49,7 @@ class World:
             "register": "/auth/register",
             "forgot": "/auth/forgot",
             "catalogue": "/learn/",
+            "start here": "/learn/start",
             "module": f"/learn/{MODULE}/",
             "lesson": f"/learn/{MODULE}/{next(iter(lesson_titles('en')))}",
             "glossary": "/learn/glossary/",
