@@ -27,6 +27,8 @@ SHORT_LABELS = {
     "zh": ["1 组织", "5 自然屏障", "10 恢复重建"],
 }
 
+# The visible lines of each axis label (its tspans), joined.
+LABEL_LINES_JS = "els => els.map(el => [...el.querySelectorAll('tspan')].map(t => t.textContent).join(' '))"
 # Words of English table cells drawn on two lines (a word's characters with more than one line box).
 BROKEN_WORDS_JS = """() => {
     const broken = [];
@@ -164,9 +166,7 @@ def test_each_role_first_pages_at_phone_and_desktop_width(page: Page, live_app, 
             if name == "results":
                 labels = page.locator("svg.radar text.label")
                 expect(labels).to_have_count(10)
-                shown = labels.evaluate_all(
-                    "els => els.map(el => [...el.querySelectorAll('tspan')].map(t => t.textContent).join(' '))"
-                )
+                shown = labels.evaluate_all(LABEL_LINES_JS)
                 for short in SHORT_LABELS[lang]:
                     assert short in shown, f"{where}: no axis label {short!r} in {shown}"
                 expect(page.locator("svg.radar text.label title").first).not_to_be_empty()
