@@ -4,6 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from training.i18n import current_locale
 from training.services import (
@@ -21,6 +22,17 @@ from training.services.exports import safe_filename
 from training.services.recommendations import recommend
 from training.web.chrome import kept_page
 from training.web.learn import bp
+
+
+@bp.app_template_filter("scrollable_tables")
+def scrollable_tables(html: Markup) -> Markup:
+    """Sanitised lesson or case-study HTML with each table in a box that scrolls sideways and can
+    be reached by keyboard: table cells wrap between words only, so a wide table on a phone
+    scrolls in its box instead of breaking words or the page."""
+    opening = Markup('<div class="table-scroll" tabindex="0" role="region" aria-label="{}"><table>').format(
+        _("Table: scroll sideways to see every column")
+    )
+    return html.replace(Markup("<table>"), opening).replace(Markup("</table>"), Markup("</table></div>"))
 
 
 def _module_or_404(slug: str):
