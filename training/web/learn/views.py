@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from training.i18n import current_locale
 from training.services import (
@@ -23,16 +25,20 @@ from training.services.recommendations import recommend
 from training.web.chrome import kept_page
 from training.web.learn import bp
 
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+
 
 @bp.app_template_filter("scrollable_tables")
 def scrollable_tables(html: Markup) -> Markup:
     """Sanitised lesson or case-study HTML with each table in a box that scrolls sideways and can
     be reached by keyboard: table cells wrap between words only, so a wide table on a phone
     scrolls in its box instead of breaking words or the page."""
-    opening = Markup('<div class="table-scroll" tabindex="0" role="region" aria-label="{}"><table>').format(
-        _("Table: scroll sideways to see every column")
-    )
-    return html.replace(Markup("<table>"), opening).replace(Markup("</table>"), Markup("</table></div>"))
+    label = escape(_("Table: scroll sideways to see every column"))
+    opening = f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}"><table>'
+    # The HTML is bleach's output (the caller marked it safe): "<" inside an attribute is escaped
+    # there, so "<table>" is a tag; the wrapper adds only our own constant markup.
+    wrapped = _TABLE.sub(lambda m: f"{opening}{m.group(1)}</table></div>", str(html))
+    return Markup(wrapped)  # noqa: S704  # nosec B704 - sanitised HTML plus constant markup
 
 
 def _module_or_404(slug: str):
