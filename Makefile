@@ -12,6 +12,7 @@ SERVE_PORT ?= 8000
 export FLASK_APP := app.py
 
 .PHONY: install run serve test test-sqlite test-postgres lint bench check translations extract-messages clean
+.PHONY: worker
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +57,10 @@ serve: install
 	ACADEMY_ENV=production GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(SERVE_PORT)}" \
 		exec $(BIN)/gunicorn -c gunicorn.conf.py app:app
 
+## worker: a worker of the job queue (emails), for REDIS_URL; README "Emails and the job queue"
+worker: install
+	$(BIN)/flask notifications worker
+
 ## test: lint, then the whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
 test: install lint test-sqlite test-postgres
 
@@ -85,6 +90,9 @@ bench: install
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.production
 	$(BIN)/python -m tests.bench.cohort
+	$(BIN)/python -m tests.bench.enrolment
+	$(BIN)/python -m tests.bench.programme
+	$(BIN)/python -m tests.bench.notifications
 	$(BIN)/pytest -q -n $(WORKERS) -p no:cacheprovider tests/e2e/test_page_weight.py
 	@echo; echo "Bytes on the wire, first visit, with everything each page loads (test-artifacts/page-weight.txt):"
 	@cat test-artifacts/page-weight.txt

@@ -34,7 +34,7 @@ def confirmation_path(app, email: str) -> str | None:
     MAIL_SERVER, tests capture every email in app.extensions["outbox"])."""
     for message in reversed(app.extensions.get("outbox", [])):
         if message["To"] == email.strip().lower():
-            found = _CONFIRM_LINK.search(message.get_content())
+            found = _CONFIRM_LINK.search(message.get_body(("plain",)).get_content())
             if found:
                 return found.group(1)
     return None

@@ -172,6 +172,8 @@ def register_blueprints(app: Flask) -> None:
     from training.web.cohorts import bp as cohorts_bp
     from training.web.learn import bp as learn_bp
     from training.web.main import bp as main_bp
+    from training.web.notifications import bp as notifications_bp
+    from training.web.programmes import bp as programmes_bp
     from training.web.quizzes import bp as quizzes_bp
     from training.web.scorecard import bp as scorecard_bp
 
@@ -179,11 +181,18 @@ def register_blueprints(app: Flask) -> None:
         main_bp, auth_bp, learn_bp, quizzes_bp, scorecard_bp,
         case_studies_bp, cohorts_bp, certificates_bp, admin_bp,
     )  # fmt: skip
+    blueprints += (notifications_bp,)
     for bp in blueprints:
         app.register_blueprint(bp)
+    app.register_blueprint(programmes_bp)
     from training.web.chrome import init_chrome
 
     init_chrome(app)
+    from training.web.city_time import init_city_time
+    from training.web.homes import init_homes
+
+    init_city_time(app)
+    init_homes(app)
 
 
 def register_errors(app: Flask) -> None:

@@ -116,6 +116,17 @@ def _demo_access() -> None:
     )
 
 
+def _demo_programme() -> None:
+    """Three fictional cities over two years (training/services/programmes/demo.py), followed
+    by the demo trainer; admins see every programme."""
+    from training.models import Role
+    from training.services.accounts import DEMO_EMAILS, get_user_by_email
+    from training.services.programmes.demo import ensure_demo_programme
+
+    if ensure_demo_programme([get_user_by_email(DEMO_EMAILS[Role.TRAINER])]) is not None:
+        click.echo("Demo programme created (fictional cities; see /programmes/).")
+
+
 def _setup(app: Flask, demo: bool = True) -> None:
     from flask_migrate import upgrade
 
@@ -138,6 +149,7 @@ def _setup(app: Flask, demo: bool = True) -> None:
     password = app.config["DEMO_PASSWORD"]
     accounts = ensure_demo_accounts(password)
     _demo_access()
+    _demo_programme()
     click.echo("")
     click.echo("Demo accounts (DEMO ONLY — never use these in production):")
     for email in accounts.created + accounts.existing:
@@ -218,6 +230,9 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(case_studies_cli)
     app.cli.add_command(backup_command)
+    from training.cli_notifications import notifications_cli
+
+    app.cli.add_command(notifications_cli)
 
 
 case_studies_cli = AppGroup(

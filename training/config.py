@@ -69,6 +69,16 @@ class Config:
     MAIL_USE_TLS = True
     MAIL_FROM = "Resilient Cities Academy <no-reply@localhost>"
     DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - demo accounts only, printed in README
+    # The job queue (training/queue.py): RQ on REDIS_URL when set, in the process otherwise.
+    # Several sites sharing one Redis need different JOB_QUEUE names.
+    JOB_QUEUE = "academy"
+    JOB_TIMEOUT = 120  # seconds a job may run before the worker stops it
+    # Seconds before each retry of a failed job (an SMTP error); after the last, it is failed.
+    JOB_RETRY_INTERVALS: tuple = (30, 120, 600, 1800)
+    # An email claimed by a job and not sent within this many seconds (its worker died) is
+    # queued again by `flask notifications send-due`; so is a queued one whose job was lost.
+    EMAIL_LEASE_SECONDS = 300
+    EMAIL_REQUEUE_AFTER = 900
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     # Logs: "text" for a terminal, "json" (one object a line) for a log collector; production
     # defaults to json. Only the user id is logged about a person, never a name or an email.
@@ -114,6 +124,7 @@ class Config:
             "LOG_FORMAT",
             "LOG_LEVEL",
             "REDIS_URL",
+            "JOB_QUEUE",
             "RATELIMIT_KEY_PREFIX",
             "RESET_REQUEST_LIMIT",
             "RESET_ADDRESS_LIMIT",
@@ -137,6 +148,13 @@ class Config:
         ):
             if os.environ.get(key):
                 values[key] = int(os.environ[key])
+        for key in ("JOB_TIMEOUT", "EMAIL_LEASE_SECONDS", "EMAIL_REQUEUE_AFTER"):
+            if os.environ.get(key):
+                values[key] = int(os.environ[key])
+        if os.environ.get("JOB_RETRY_INTERVALS") is not None:
+            values["JOB_RETRY_INTERVALS"] = tuple(
+                int(part) for part in os.environ["JOB_RETRY_INTERVALS"].split(",") if part.strip()
+            )
         if os.environ.get("TRUSTED_PROXIES"):
             values["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
         for key in ("LOGIN_THROTTLE", "DATABASE_AUTOCOMMIT_READS"):
@@ -170,6 +188,8 @@ class TestConfig(Config):
     DATABASE_AUTOCOMMIT_READS = False
     # Tests change lessons and roll the change back: nothing may outlive a test in memory.
     CONTENT_CACHE_SECONDS = 0.0
+    # Jobs run in the process (no REDIS_URL); a failed email is tried again at once.
+    JOB_RETRY_INTERVALS = (0, 0)
 
 
 def normalise_database_url(url: str) -> str:

@@ -50,7 +50,9 @@ def test_an_official_without_an_account_registers_through_the_invitation(page: P
     log_out(page)
 
     mail = next(m for m in reversed(outbox) if m["To"] == official)
-    link = re.search(r"https?://\S+(/cohorts/invitations/\S+)", mail.get_content()).group(1)
+    link = re.search(
+        r"https?://\S+(/cohorts/invitations/\S+)", mail.get_body(("plain",)).get_content()
+    ).group(1)
     page.goto(link)
     expect(page.locator("main")).to_contain_text("Kunming invitations")
     page.locator("main a", has_text="Create an account").click()

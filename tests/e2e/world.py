@@ -87,12 +87,17 @@ class World:
             "matrix": f"{cohort}/",
             "evaluation": f"{cohort}/evaluation",
             "sessions": f"{cohort}/sessions",
+            "session edit": f"{cohort}/sessions/{self.session_id}/edit",
             "trainee page": f"{cohort}/trainees/{self.trainee_ids['en']}",
             "workshop": f"/scorecard/cohort/{self.cohort_id}/",
         }
 
     def admin_pages(self) -> dict[str, str]:
-        return {"admin users": "/admin/users", "admin cities": "/admin/cities"}
+        return {
+            "admin users": "/admin/users",
+            "admin cities": "/admin/cities",
+            "admin city edit": f"/admin/cities/{self.city_id}/edit",
+        }
 
 
 _WORLDS: dict[int, World] = {}
@@ -237,13 +242,16 @@ def _first_option(question) -> str:
 
 
 def log_in_as(page: Page, email: str) -> None:
-    """Log in through the form (a real session cookie) and land on My learning."""
+    """Log in through the form (a real session cookie) and land on the role's home: My learning,
+    the trainer's home, the editor's review queue, the admin overview (training/web/homes.py)."""
     page.goto("/auth/login")
     form = page.locator("main form")
     form.locator('input[name="email"]').fill(email)
     form.locator('input[name="password"]').fill(PASSWORD)
     form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/learn/my$"))
+    expect(page).to_have_url(
+        re.compile(r"/(learn/my|cohorts/|admin/users|case-studies/editor/\?status=review)$")
+    )
 
 
 def set_anonymous_language(page: Page, lang: str) -> None:

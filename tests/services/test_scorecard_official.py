@@ -17,6 +17,7 @@ from tests.official_tool import OFFICIAL_TOOL, needs_official_tool
 from training.models import Role
 from training.services import scorecard as sc
 from training.services import scorecard_official as so
+from training.services import scorecard_official_export as soe
 from training.services import scorecard_xlsx as sx
 
 pytestmark = needs_official_tool
@@ -124,7 +125,7 @@ def test_export_into_the_official_tool_round_trips_and_keeps_everything_else(db_
     trainer = factories.user(Role.TRAINER, city_name="Chengdu")
     first = so.import_preview(trainer, trainer.city, so.read_upload(filled()))
     card = sc.get_scorecard(first)
-    exported = so.export_into_official(blank(), card, first.profile)
+    exported = soe.export_into_official(blank(), card, first.profile)
 
     before, after = zipfile.ZipFile(io.BytesIO(blank())), zipfile.ZipFile(io.BytesIO(exported))
     assert [i.filename for i in before.infolist()] == [i.filename for i in after.infolist()]
@@ -137,7 +138,7 @@ def test_export_into_the_official_tool_round_trips_and_keeps_everything_else(db_
     for member in edited:  # well-formed, and every row's cells in column order
         root = ElementTree.fromstring(after.read(member))  # noqa: S314 - our own output
         for row in root.iter(f"{{{MAIN}}}row"):
-            columns = [so._column_number(re.match(r"[A-Z]+", c.get("r")).group()) for c in row]
+            columns = [soe._column_number(re.match(r"[A-Z]+", c.get("r")).group()) for c in row]
             assert columns == sorted(columns), (member, row.get("r"))
 
     again = so.read_upload(exported)
@@ -216,7 +217,7 @@ def test_export_needs_the_official_tool_as_template(db_session):
     trainer = factories.user(Role.TRAINER, city_name="Chengdu")
     card = sc.get_scorecard(sc.get_or_create_assessment(trainer.city))
     with pytest.raises(so.OfficialRefused) as refused:
-        so.export_into_official(_neither(), card, {})
+        soe.export_into_official(_neither(), card, {})
     assert refused.value.code == "not_official_template"
 
 

@@ -155,11 +155,12 @@ def test_every_refusal_reads_in_both_languages(app):
 def test_export_leaves_the_info_sheet_alone_when_there_is_no_profile(db_session):
     from tests.services.test_scorecard_official import filled as filled_tool
     from training.services import scorecard_official as official
+    from training.services import scorecard_official_export as official_export
 
     trainer = factories.user(Role.TRAINER, city_name="Chengdu")
     card = sc.get_scorecard(sc.get_or_create_assessment(trainer.city))
     earlier = filled_tool()
-    exported = official.export_into_official(earlier, card, {})
+    exported = official_export.export_into_official(earlier, card, {})
     before, after = zipfile.ZipFile(io.BytesIO(earlier)), zipfile.ZipFile(io.BytesIO(exported))
     assert after.read("xl/worksheets/sheet2.xml") == before.read("xl/worksheets/sheet2.xml")
     assert official.read_upload(exported).profile["city_name"] == "成都"

@@ -126,13 +126,15 @@ def test_the_sheet_saves_own_rating_and_keeps_agreed_answers(client, login, setu
 
 
 def test_a_concurrent_sheet_change_is_shown_and_not_overwritten(client, login, setup):
+    """Only evidence changed (no rating): the colleague's answer wins and the delegate is told
+    that nothing of that question was saved."""
     cohort, member, lead = setup["cohort"], setup["member"], setup["lead"]
     assessment = sc.get_or_create_assessment(cohort.city)
     login(member)
     url = f"/scorecard/city/{cohort.city_id}/essential/4"
     client.get(url)  # the form shows version 0: no answer yet
     sc.save_answer(lead, assessment, sc.get_question("P4.1"), {"score": "3", "comments": "Lead's evidence"})
-    response = client.post(url, data={"P4.1-score": "1", "P4.1-comments": "mine", "P4.1-version": "0"})
+    response = client.post(url, data={"P4.1-evidence": "mine", "P4.1-version": "0"})
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert (
@@ -140,6 +142,36 @@ def test_a_concurrent_sheet_change_is_shown_and_not_overwritten(client, login, s
         and "Lead&#39;s evidence" in html
         and ">mine</textarea>" in html
     )
+    assert sc.get_scorecard(assessment).rows(["P4.1"])[0].score == 3
+
+
+def test_a_rating_saved_while_a_colleague_saved_the_city_answer_is_no_failure(client, login, setup):
+    """Issue 16: the delegate's own rating is stored, so they are told it is saved (no red "not
+    saved"); the colleague's city answer is shown next to their input, not overwritten."""
+    cohort, member, lead = setup["cohort"], setup["member"], setup["lead"]
+    assessment = sc.get_or_create_assessment(cohort.city)
+    login(member)
+    url = f"/scorecard/city/{cohort.city_id}/essential/4"
+    client.get(url)
+    sc.save_answer(lead, assessment, sc.get_question("P4.1"), {"score": "3", "comments": "Lead's evidence"})
+    sc.save_answer(lead, assessment, sc.get_question("P4.2"), {"score": "2"})
+    response = client.post(
+        url,
+        data={
+            "P4.1-score": "1",
+            "P4.1-comments": "mine",
+            "P4.1-version": "0",
+            "P4.2-score": "2",
+            "P4.2-version": "0",
+        },
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "not saved" not in html and "error-summary" not in html
+    assert "Your ratings are saved." in html and 'id="P4.1-shared"' in html
+    assert 'id="P4.2-shared"' not in html  # the same answer as the colleague's: nothing to say
+    assert "Lead&#39;s evidence" in html and ">mine</textarea>" in html
+    assert workshop.get_ratings(member, assessment)["P4.1"].score == 1
     assert sc.get_scorecard(assessment).rows(["P4.1"])[0].score == 3
 
 

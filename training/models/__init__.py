@@ -14,6 +14,8 @@ from training.models.content import ContentRevision, Lesson, Module, Question, Q
 from training.models.invitation import CohortInvitation
 from training.models.library import CaseStudy, GlossaryTerm
 from training.models.membership import CityMembership, CityRequest, TrainerCity
+from training.models.notification import EmailOptOut, Notification, OutboundEmail
+from training.models.programme import Programme, ProgrammeCity, ProgrammeManager, ScorecardSharing
 from training.models.progress import AttemptGrant, LessonCompletion, QuizAttempt
 from training.models.scorecard import (
     AnswerChange,
@@ -43,17 +45,24 @@ __all__ = [
     "City",
     "CityMembership",
     "CityRequest",
+    "EmailOptOut",
     "Essential",
     "GlossaryTerm",
     "Lesson",
     "LessonCompletion",
     "Module",
+    "Programme",
+    "ProgrammeCity",
+    "ProgrammeManager",
+    "Notification",
+    "OutboundEmail",
     "Question",
     "Quiz",
     "QuizAttempt",
     "Rating",
     "Role",
     "ScorecardQuestion",
+    "ScorecardSharing",
     "TrainerCity",
     "User",
 ]

@@ -27,6 +27,10 @@ class Cohort(db.Model):
     inactive_days: Mapped[int] = mapped_column(default=7)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The programme the cohort belongs to (training/services/programmes/), if any.
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme.id", ondelete="SET NULL"), index=True, default=None
+    )
 
     city: Mapped[City] = relationship(lazy="joined")
 
@@ -62,6 +66,9 @@ class CohortMember(db.Model):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The delegation lead, named by a trainer: may record the agreed city scores.
     is_lead: Mapped[bool] = mapped_column(default=False)
+    # A member whose profile names another city than the cohort's: a trainer confirmed them
+    # (the warning on the cohort page is then no longer shown). None: not confirmed (yet).
+    other_city_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class CohortSession(db.Model):

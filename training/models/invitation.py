@@ -32,6 +32,11 @@ class CohortInvitation(db.Model):
     )
     declined_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # From an imported list (services/enrolment.py): what the trainer gave, to prefill the form
+    # that opens the account. Never copied onto an existing account.
+    name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    department: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id", ondelete="SET NULL"), default=None)
 
     cohort: Mapped[Cohort] = relationship(lazy="joined")
 

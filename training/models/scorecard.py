@@ -130,6 +130,10 @@ class Rating(db.Model):
     score: Mapped[int | None] = mapped_column(default=None)
     comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A delegate removed from (or who left) the workshop's cohort: the rating is kept, marked,
+    # and no longer counted in the spread. Cleared when they rate again as a member.
+    excluded_at: Mapped[datetime | None] = mapped_column(default=None)
+    excluded_reason: Mapped[str] = mapped_column(String(20), default="")
 
 
 class AnswerChange(db.Model):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from training.extensions import db
 from training.models import Certificate, Cohort, Module, Role, User
 from training.models.base import pick, utcnow
+from training.services import notifications
 from training.services.cohorts import CODE_ALPHABET, can_manage_cohort, is_member, list_modules
 from training.services.learning import list_progress
 from training.services.progress_matrix import build_cohort_matrix
@@ -67,6 +68,7 @@ def issue_if_complete(user: User, cohort: Cohort) -> Certificate | None:
         return None
     certificate, _ = _create(user, cohort, modules)
     db.session.commit()
+    notifications.send_pending()
     return certificate
 
 
@@ -86,6 +88,7 @@ def issue_certificates(cohort: Cohort) -> list[Certificate]:
         if created:
             issued.append(certificate)
     db.session.commit()
+    notifications.send_pending()
     return issued
 
 
@@ -117,6 +120,11 @@ def _create(user: User, cohort: Cohort, modules: list[Module]) -> tuple[Certific
             if existing is not None:
                 return existing, False
             continue
+        notifications.notify(
+            user,
+            notifications.CERTIFICATE_ISSUED,
+            {"code": certificate.code, "cohort": cohort.name, "cohort_id": cohort.id},
+        )
         return certificate, True
     raise RuntimeError("could not draw a unique certificate code")
 

@@ -1,38 +1,36 @@
 """Tables a trainer downloads: the progress matrix, every quiz attempt, the item analysis.
 
 Builders turn domain objects into a `Table` (plain strings and numbers, headers in the
-trainer's language); `to_csv` and `to_xlsx` serialise any table. Both writers neutralise
-spreadsheet formula injection: a text cell that starts with ``= + - @``, a tab or a carriage
-return gets a leading single quote, so a trainee named ``=HYPERLINK(...)`` is shown as text and
-never evaluated (OWASP "CSV injection"). Numbers are written as numbers and never touched.
+trainer's language); the writers in `training.services.spreadsheets` (`to_csv`, `to_xlsx`,
+re-exported here) serialise any table and neutralise spreadsheet formula injection.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from training.content.question_types import get_question_type
 from training.extensions import db
 from training.models import Cohort, CohortMember, Question, Quiz, QuizAttempt
-from training.models.base import pick, utcnow
+from training.models.base import pick
+from training.services.cohort_records import AttendanceCount, Holder
 from training.services.cohorts import list_members, list_modules
 from training.services.evaluation import FEW_ANSWERS, NOT_DISCRIMINATING, TOO_EASY, TOO_HARD, ItemStats
 from training.services.progress_matrix import Matrix
 from training.services.quizzes import summarise_answer
-
-CellValue = str | int | float | None
+from training.services.spreadsheets import (  # noqa: F401 - the writers, re-exported for callers
+    FORMULA_STARTS,
+    CellValue,
+    Table,
+    neutralise,
+    safe_filename,
+    sheet_title,
+    to_csv,
+    to_xlsx,
+    utc_iso,
+)
 
 HEADERS: dict[str, dict[str, str]] = {
     "en": {
@@ -73,6 +71,9 @@ HEADERS: dict[str, dict[str, str]] = {
         "matrix_title": "Progress {cohort}",
         "attempts_title": "Quiz attempts {cohort}",
         "items_title": "Item analysis",
+        "sessions_attended": "Sessions attended (of {total})",
+        "certificate_code": "Certificate code",
+        "certificate_date": "Certificate issued on",
     },
     "zh": {
         "name": "姓名",
@@ -112,6 +113,9 @@ HEADERS: dict[str, dict[str, str]] = {
         "matrix_title": "学习进度 {cohort}",
         "attempts_title": "测验作答记录 {cohort}",
         "items_title": "题目分析",
+        "sessions_attended": "出席现场课次数（共{total}次）",
+        "certificate_code": "证书编号",
+        "certificate_date": "证书颁发日期",
     },
 }
 
@@ -131,25 +135,20 @@ def _words(locale: str) -> dict[str, str]:
     return HEADERS["zh" if locale == "zh" else "en"]
 
 
-@dataclass
-class Table:
-    """What a download contains: a title (sheet name, file name), headers and rows of cells."""
-
-    title: str
-    headers: list[str]
-    rows: list[list[CellValue]] = field(default_factory=list)
-
-
-def utc_iso(moment: datetime | None) -> str:
-    """A naive UTC datetime as '2024-05-01T08:30:00Z'; '' for None."""
-    return "" if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 # --- builders ------------------------------------------------------------------------------
 
 
-def matrix_table(matrix: Matrix, locale: str) -> Table:
+def matrix_table(
+    matrix: Matrix,
+    locale: str,
+    attendance: AttendanceCount | None = None,
+    holders: dict[int, Holder] | None = None,
+) -> Table:
     """One row per trainee, three columns per module, then a totals row.
+
+    With `attendance` (cohort_records.attendance_counts) a column counts the live sessions each
+    trainee attended; with `holders` (cohort_records.certificates_by_user) two columns give the
+    certificate's code and date. The totals row sums attendance and counts certificates.
 
     Lessons done are a number, with the lesson count in the header ("… lessons done (of 5)"):
     a "3/5" text cell would turn into a date when Excel opens the CSV. "Passed" is empty for a
@@ -169,6 +168,10 @@ def matrix_table(matrix: Matrix, locale: str) -> Table:
             words["passed"].format(module=title),
         ]
     headers.append(words["last_activity"])
+    if attendance is not None:
+        headers.append(words["sessions_attended"].format(total=attendance.sessions))
+    if holders is not None:
+        headers += [words["certificate_code"], words["certificate_date"]]
 
     table = Table(title=words["matrix_title"].format(cohort=matrix.cohort.name), headers=headers)
     for row in matrix.rows:
@@ -177,6 +180,11 @@ def matrix_table(matrix: Matrix, locale: str) -> Table:
             passed = (words["yes"] if cell.passed else words["no"]) if cell.has_quiz else ""
             cells += [cell.lessons_done, cell.best_percent, passed]
         cells.append(utc_iso(row.last_activity))
+        if attendance is not None:
+            cells.append(attendance.present.get(row.user.id, 0))
+        if holders is not None:
+            holder = holders.get(row.user.id)
+            cells += [holder.code, holder.issued_on.isoformat()] if holder else ["", ""]
         table.rows.append(cells)
 
     totals: list[CellValue] = [words["totals"].format(count=len(matrix.rows)), "", ""]
@@ -188,6 +196,11 @@ def matrix_table(matrix: Matrix, locale: str) -> Table:
             sum(1 for c in cells_of_module if c.passed),
         ]
     totals.append("")
+    members = {row.user.id for row in matrix.rows}
+    if attendance is not None:
+        totals.append(sum(n for user_id, n in attendance.present.items() if user_id in members))
+    if holders is not None:
+        totals += [sum(1 for user_id in holders if user_id in members), ""]
     table.rows.append(totals)
     return table
 
@@ -315,86 +328,3 @@ def item_table(items: Iterable[ItemStats], locale: str) -> Table:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-# --- writers -------------------------------------------------------------------------------
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: CellValue) -> CellValue:
-    """Formula-injection guard: text that a spreadsheet would read as a formula gets a leading
-    single quote. Numbers (including negative ones) and None pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def to_csv(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark (Excel then reads Chinese correctly), CRLF line endings."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def sheet_title(title: str) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, no leading or trailing quote."""
-    cleaned = _SHEET_FORBIDDEN.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", title))
-    cleaned = re.sub(r"\s+", " ", cleaned).strip().strip("'").strip()
-    return cleaned[:31].rstrip().rstrip("'") or "Export"
-
-
-def _display_width(value: CellValue) -> int:
-    text = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def to_xlsx(table: Table) -> bytes:
-    """One sheet: bold, frozen header row and column widths fitted to the content (capped).
-
-    Text is always stored as text (data type "s"), so even a neutralised cell can never become a
-    formula; characters that XML cannot hold are dropped.
-    """
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title(table.title)
-    bold = Font(bold=True)
-    for row_index, values in enumerate([table.headers, *table.rows], start=1):
-        for column_index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_index, column=column_index)
-            value = neutralise(value)
-            if isinstance(value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell.data_type = "s"
-            else:
-                cell.value = value
-            if row_index == 1:
-                cell.font = bold
-    sheet.freeze_panes = "A2"
-    for column_index in range(1, len(table.headers) + 1):
-        values = [table.headers[column_index - 1]] + [
-            row[column_index - 1] for row in table.rows if column_index <= len(row)
-        ]
-        width = max((_display_width(v) for v in values), default=8)
-        sheet.column_dimensions[get_column_letter(column_index)].width = min(max(width + 2, 8), 60)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def safe_filename(stem: str, ext: str, today: date | None = None) -> str:
-    """An ASCII file name for Content-Disposition: 'chengdu-2024-progress-2024-05-01.csv'.
-
-    Accents are folded, anything else non-ASCII (Chinese) is dropped; an empty slug becomes
-    'export'. The web layer can add the Unicode name itself (send_file does, via filename*).
-    """
-    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-") or "export"
-    extension = re.sub(r"[^a-z0-9]", "", ext.lower()) or "txt"
-    return f"{slug}-{(today or utcnow().date()).isoformat()}.{extension}"

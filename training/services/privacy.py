@@ -3,7 +3,8 @@
 Export
     Everything the platform holds about a person, as plain JSON-ready data: the profile, cohort
     memberships (and cohorts they train), lessons completed, quiz attempts with the answers given,
-    certificates, attendance, the scorecard answers they changed (with old and new values), and —
+    certificates, attendance, the scorecard answers they changed (with old and new values), the
+    notifications and emails they were sent with their email preferences, and —
     found through the schema, so a table added later is never forgotten — every other row that
     refers to them (scorecard ratings, answers they last updated or agreed, cohorts they created…).
 
@@ -14,8 +15,9 @@ Deletion
     "Deleted user", the email a unique placeholder at `deleted.invalid`, the password unusable,
     the organisation and city empty, the account inactive (every session of it ends). Rows that
     only make sense for a living account are removed: certificates (they carry the name), trainer
-    roles in cohorts. Scorecard answers and comments are the city's record and stay, attributed
-    to "Deleted user". The log records the user id only.
+    roles in cohorts, notifications and the emails to them (queued ones are never sent).
+    Scorecard answers and comments are the city's record and stay, attributed to "Deleted user".
+    The log records the user id only.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from training.models import (
     User,
 )
 from training.models.base import utcnow
-from training.services import city_access
+from training.services import city_access, notifications
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,8 @@ _CURATED = {
     ("certificate", "user_id"),
     ("attendance", "user_id"),
     ("answer_change", "user_id"),
+    ("notification", "user_id"),
+    ("outbound_email", "user_id"),
 }
 
 
@@ -264,6 +268,7 @@ def export_user_data(user: User) -> dict[str, Any]:
         "certificates": _certificates(user),
         "attendance": _attendance(user),
         "scorecard_changes": _scorecard_changes(user),
+        "notification_history": notifications.export_history(user),
         "other_records": _other_records(user),
     }
 
@@ -290,6 +295,7 @@ def delete_account(user: User) -> None:
     if not can_delete_account(user):
         raise LastAdmin()
     user_id = user.id
+    notifications.forget_person(user)  # before the address changes
     db.session.execute(sa.delete(Certificate).where(Certificate.user_id == user_id))
     db.session.execute(sa.delete(CohortTrainer).where(CohortTrainer.user_id == user_id))
     city_access.end_all_access(user)

@@ -197,6 +197,17 @@ def clean_answer(values: dict[str, object]) -> dict[str, object]:
     return cleaned
 
 
+def answer_matches(answer: AssessmentAnswer, values: dict[str, object]) -> bool:
+    """True when `values` (as submitted) say what the stored answer already says."""
+    try:
+        cleaned = clean_answer(values)
+    except InvalidAnswer:
+        return False
+    if answer.score != cleaned.pop("score"):
+        return False
+    return all((getattr(answer, name) or "") == value for name, value in cleaned.items())
+
+
 class StaleAnswer(Exception):
     """The answer changed since the form was loaded: nothing was saved. `answer` is the current one."""
 

@@ -22,6 +22,7 @@ from training.models import (
 )
 from training.models.base import utcnow
 from training.services.city_access import can_edit_city_scorecard, can_view_city_scorecard
+from training.services.cohort_roster import FormerRater, list_excluded_raters
 from training.services.cohorts import can_manage_cohort, is_member, list_members
 from training.services.scorecard import (
     MAX_SCORE,
@@ -126,6 +127,7 @@ def save_rating(
         except IntegrityError:  # the same delegate in two tabs
             rating = db.session.scalar(query)
     rating.score, rating.comment, rating.updated_at = value, comment, utcnow()
+    rating.excluded_at, rating.excluded_reason = None, ""  # rating again as a delegate counts again
     db.session.commit()
     return rating
 
@@ -176,6 +178,8 @@ class Workshop:
     assessment: Assessment
     members: list[User]
     rows: list[Spread]
+    # Former delegates (removed, or who left) whose ratings are kept but not counted.
+    former: list[FormerRater] = field(default_factory=list)
 
     @property
     def rated_by(self) -> int:
@@ -206,7 +210,8 @@ def build_workshop(cohort: Cohort, assessment: Assessment) -> Workshop:
             for m in members
         ]
         rows.append(Spread(question=row.question, answer=row.answer, ratings=ratings))
-    return Workshop(cohort=cohort, assessment=assessment, members=members, rows=rows)
+    former = list_excluded_raters(assessment, set(ids))
+    return Workshop(cohort=cohort, assessment=assessment, members=members, rows=rows, former=former)
 
 
 def record_agreed(

@@ -26,9 +26,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('cohort_session', schema=None) as batch_op:
-        batch_op.drop_column('online_url')
-        batch_op.drop_column('ends_at')
-        batch_op.drop_column('starts_at')
-    with op.batch_alter_table('city', schema=None) as batch_op:
-        batch_op.drop_column('timezone')
+    # Plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35 has it): a batch copy would drop and recreate
+    # tables that other tables' foreign keys point at, which SQLite refuses with foreign keys on.
+    op.drop_column('cohort_session', 'online_url')
+    op.drop_column('cohort_session', 'ends_at')
+    op.drop_column('cohort_session', 'starts_at')
+    op.drop_column('city', 'timezone')

@@ -5,14 +5,17 @@ carries them as `pending` (see training/services/case_studies/editing.py, which 
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from training.extensions import db
 from training.models import CaseStudy, User
 from training.models.base import utcnow
+from training.services import notifications
 from training.services.case_studies.audit import log_event
 from training.services.case_studies.data import apply_data, check_ready
 from training.services.case_studies.editing import (
+    EDITOR_ROLES,
     EditorialError,
     Event,
     in_draft,
@@ -28,7 +31,36 @@ def _commit_transition(user: User, study: CaseStudy, action: str, comment: str =
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
+        notifications.discard_pending()
         raise EditorialError("stale") from None
+    notifications.send_pending()
+
+
+def _about(user: User, study: CaseStudy) -> dict:
+    return {
+        "case_study_id": study.id,
+        "title_en": study.title_en,
+        "title_zh": study.title_zh,
+        "by": user.name,
+    }
+
+
+def _tell_reviewers(user: User, study: CaseStudy) -> None:
+    """Every editor but the one who submitted it and its last author: they may publish it."""
+    authors = {user.id, study.last_author_id}
+    reviewers = db.session.scalars(
+        select(User).where(
+            User.role.in_(EDITOR_ROLES), User.active, User.id.not_in([a for a in authors if a])
+        )
+    )
+    for reviewer in reviewers:
+        notifications.notify(reviewer, notifications.REVIEW_REQUESTED, _about(user, study))
+
+
+def _tell_author(user: User, study: CaseStudy, comment: str) -> None:
+    author = db.session.get(User, study.last_author_id) if study.last_author_id else None
+    if author is not None and author.id != user.id:
+        notifications.notify(author, notifications.SENT_BACK, {**_about(user, study), "comment": comment})
 
 
 def submit_case_study(user: User, study: CaseStudy) -> None:
@@ -44,6 +76,7 @@ def submit_case_study(user: User, study: CaseStudy) -> None:
     else:
         study.pending = CaseStudy.REVIEW
     study.review_comment = ""
+    _tell_reviewers(user, study)
     _commit_transition(user, study, Event.SUBMIT)
 
 
@@ -78,6 +111,7 @@ def send_back_case_study(user: User, study: CaseStudy, comment: str) -> None:
     else:
         study.pending = CaseStudy.DRAFT
     study.review_comment = comment
+    _tell_author(user, study, comment)
     _commit_transition(user, study, Event.SEND_BACK, comment)
 
 

@@ -2,7 +2,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from training.services.timezones import is_valid_timezone
 
 ROLE_LABELS = {
     "trainee": _l("Trainee"),
@@ -37,6 +39,26 @@ class CityForm(FlaskForm):
         default="中国",
         validators=[DataRequired(_l("Enter the country.")), Length(max=120)],
     )
+
+    timezone = StringField(
+        _l("Time zone"),
+        default="Asia/Shanghai",
+        description=_l(
+            "The IANA name, e.g. Asia/Shanghai (every city in China), Europe/Copenhagen, "
+            "America/Bogota. Session times in this city are entered and shown in it."
+        ),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Optional(), Length(max=64)],
+    )
+
+    def validate_timezone(self, field):
+        if field.data and not is_valid_timezone(field.data):
+            raise ValidationError(
+                _l(
+                    "“%(zone)s” is not a time zone name. Use a name like Asia/Shanghai or Europe/Copenhagen.",
+                    zone=field.data,
+                )
+            )
 
 
 class AssignTrainerForm(FlaskForm):

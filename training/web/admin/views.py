@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,7 +16,31 @@ from training.web.admin.forms import ROLE_LABELS, AssignTrainerForm, CityForm, R
 @bp.get("/")
 @role_required("admin")
 def index():
-    return redirect(url_for("admin.users"))
+    """The overview: emails on their way and failed, the job queue (with Redis)."""
+    from training import queue
+    from training.services import notifications
+
+    return render_template(
+        "admin/overview.html",
+        emails=notifications.email_counts(),
+        jobs=queue.queue_counts(),
+        uses_redis=queue.uses_redis(),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/emails/retry")
+@role_required("admin")
+def retry_emails():
+    from training import queue
+    from training.services import notifications
+
+    if FlaskForm().validate_on_submit():
+        count = notifications.retry_failed(current_app.config["EMAIL_REQUEUE_AFTER"])
+        queue.clear_failed_jobs()
+        notifications.send_pending()
+        flash(_("%(count)d failed email(s) queued again.", count=count), "success")
+    return redirect(url_for("admin.index"))
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -71,6 +95,27 @@ def city_list():
     return render_template("admin/cities.html", form=form, rows=cities.list_cities()), (
         422 if form.errors else 200
     )
+
+
+@bp.route("/cities/<int:city_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def city_edit(city_id: int):
+    """Correct a city's names or its time zone (validated against the IANA database)."""
+    city = cities.get_city(city_id)
+    if city is None:
+        abort(404)
+    form = CityForm(obj=city)
+    if form.validate_on_submit():
+        try:
+            cities.update_city(
+                city, **{name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+            )
+        except cities.CityExists:
+            form.name_en.errors.append(_("This city is already in the list."))
+        else:
+            flash(_("%(city)s is saved.", city=city.name_en), "success")
+            return redirect(url_for("admin.city_list") + f"#city-{city.id}")
+    return render_template("admin/city_edit.html", form=form, city=city), (422 if form.errors else 200)
 
 
 # --- trainers' cities ------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from werkzeug.exceptions import HTTPException
 from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
-from training.mail import send_mail_after_response
 from training.services import accounts, cities, cohort_invitations, privacy
 from training.web.auth import bp
 from training.web.auth.forms import (
@@ -23,6 +22,9 @@ from training.web.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from training.web.homes import home_url
+from training.web.notifications.sending import send_written_email
+from training.web.notifications.views import email_choices
 from training.web.public_links import external_url
 from training.web.safe_next import safe_next
 from training.web.security import (
@@ -123,6 +125,10 @@ def _invited(target: str, email: str) -> bool:
     return cohort_invitations.invites_address(str(values.get("token", "")), email)
 
 
+def _locale(wanted: str | None) -> str:
+    return wanted if wanted in current_app.config["LANGUAGES"] else current_locale()
+
+
 def _mail_goes_to_the_log() -> bool:
     """Development without MAIL_SERVER: emails are written to the server's log."""
     config = current_app.config
@@ -145,7 +151,9 @@ def _send_registration_mail(registration: accounts.Registration, owner) -> None:
             link=external_url("auth.confirm_registration", token=token),
             hours=hours,
         )
-    send_mail_after_response(registration.email, subject, body)
+    send_written_email(
+        registration.email, subject, body, locale=_locale(registration.locale), after_response=True
+    )
 
 
 def _complete(registration: accounts.Registration):
@@ -201,14 +209,17 @@ def _send_account_mail(template: str, user) -> None:
             login_link=external_url("auth.login"),
             reset_link=external_url("auth.forgot_password"),
         )
-    send_mail_after_response(user.email, subject, body)
+    send_written_email(
+        user.email, subject, body, user_id=user.id, locale=_locale(user.locale), after_response=True
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    target = safe_next(request.args.get("next"), url_for("learn.my_learning"))
+    # Without a `next`, each role lands on its home (training/web/homes.py).
+    target = safe_next(request.args.get("next"), "")
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(target or home_url())
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -229,7 +240,7 @@ def login():
         else:
             throttle.succeeded()
             _start_session(user, remember=form.remember.data)
-            return remember_device(redirect(target), user.email)
+            return remember_device(redirect(target or home_url(user)), user.email)
     next_url = safe_next(request.args.get("next"), "")
     return render_template("auth/login.html", form=form, error=error, next_url=next_url), (
         401 if error else 200
@@ -286,7 +297,9 @@ def forgot_password():
             title = _("Reset your password — Resilient Cities Academy")
             body = render_template("email/reset_password.txt", user=subject, link=link, minutes=minutes)
         if known:
-            send_mail_after_response(user.email, title, body)
+            send_written_email(
+                user.email, title, body, user_id=user.id, locale=_locale(user.locale), after_response=True
+            )
         flash(
             _("If an account uses this email, we have sent it a link to choose a new password."),
             "info",
@@ -338,7 +351,7 @@ def profile():
             session["lang"] = form.locale.data
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+    return render_template("auth/profile.html", form=form, email_choices=email_choices(current_user))
 
 
 # --- personal data --------------------------------------------------------------------------

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
-from training.web.cohorts import invitations, views  # noqa: E402,F401
+from training.web.cohorts import enrolment, invitations, records, roster, sessions, views  # noqa: E402,F401

@@ -7,9 +7,12 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TimeField,
     widgets,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from training.services.cohort_sessions import is_safe_link
 
 
 class CheckboxList(SelectMultipleField):
@@ -62,9 +65,29 @@ class InviteForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
+    """Times are wall-clock times in the cohort's city (services/cohort_sessions.py)."""
+
     title = StringField(_l("Session"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date."))])
+    starts = TimeField(_l("Start time"), validators=[Optional()])
+    ends = TimeField(_l("End time"), validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    online_url = StringField(
+        _l("Online link"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Optional(), Length(max=500)],
+    )
+
+    def validate_ends(self, field):
+        # A time that does not parse is reported by TimeField itself ("Not a valid time value.").
+        if field.data is not None and self.starts.data is None:
+            raise ValidationError(_l("Enter the start time too."))
+        if field.data is not None and self.starts.data is not None and field.data <= self.starts.data:
+            raise ValidationError(_l("The session must end after it starts."))
+
+    def validate_online_url(self, field):
+        if field.data and not is_safe_link(field.data):
+            raise ValidationError(_l("Enter a link that starts with https:// or http://."))
 
 
 class CityRequestForm(FlaskForm):

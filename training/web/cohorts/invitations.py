@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from training.mail import send_mail
 from training.models.base import utcnow
+from training.services import accounts, cohorts, enrolment, notifications
 from training.services import cohort_invitations as invitations
-from training.services import cohorts
 from training.web.access import role_required
 from training.web.cohorts import bp
 from training.web.cohorts.forms import InviteForm
+from training.web.notifications.sending import send_written_email
 from training.web.public_links import external_url
 
 STAFF = ("trainer", "admin")
@@ -71,7 +71,23 @@ def _send(issued: invitations.Issued, actor) -> None:
                     until=invitation.expires_at.strftime("%Y-%m-%d"),
                 )
             )
-    send_mail(invitation.email, subject, "\n\n—————\n\n".join(parts))
+    body = "\n\n—————\n\n".join(parts)
+    invitee = accounts.get_user_by_email(invitation.email)
+    if invitee is not None:  # their list shows it too; the email below is the one with the link
+        notifications.notify(
+            invitee,
+            notifications.INVITATION,
+            {"cohort": cohort.name, "cohort_id": cohort.id, "by": actor.name},
+            email=False,
+        )
+    send_written_email(
+        invitation.email,
+        subject,
+        body,
+        kind=notifications.INVITATION,
+        user_id=invitee.id if invitee is not None else None,
+        locale=issued.languages[0],
+    )
 
 
 # --- the trainer's side ---------------------------------------------------------------------
@@ -154,6 +170,7 @@ def invitation(token: str):
             summary=_summary(found),
             login_url=url_for("auth.login", next=here),
             register_url=url_for("auth.register", next=here),
+            account_url=_account_url(found, token),
         )
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -203,6 +220,13 @@ def _refused_page(reason: str):
     return render_template("cohorts/invitation.html", refusal=_refusal(reason)), REFUSAL_STATUS.get(
         reason, 410
     )
+
+
+def _account_url(found, token: str) -> str | None:
+    """The page that opens an account for the invited address, when it has none yet."""
+    if not enrolment.can_open_account(found):
+        return None
+    return url_for("cohorts.invitation_account", token=token)
 
 
 def _summary(found) -> dict:

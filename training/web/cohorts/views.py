@@ -10,15 +10,16 @@ from wtforms.fields.choices import SelectChoice
 from training.i18n import current_locale
 from training.models.base import utcnow
 from training.services import (
-    accounts,
-    certificates,
     cities,
     city_access,
     cohort_invitations,
+    cohort_records,
+    cohort_roster,
+    cohort_sessions,
     cohorts,
     exports,
     learning,
-    quizzes,
+    trainer_home,
 )
 from training.services import evaluation as evaluation_service
 from training.services import scorecard as sc
@@ -27,6 +28,7 @@ from training.services.recommendations import recommend
 from training.web.access import role_required
 from training.web.cohorts import bp
 from training.web.cohorts.forms import CityRequestForm, CohortForm, InviteForm, JoinForm, SessionForm
+from training.web.cohorts.sessions import session_values
 from training.web.public_links import external_url
 
 STAFF = ("trainer", "admin")
@@ -101,12 +103,15 @@ def _city_request_form() -> CityRequestForm:
 @bp.get("/")
 @role_required(*STAFF)
 def index():
-    rows = cohorts.list_cohorts_for(current_user)
+    """The trainer's home (and an admin's list of every cohort): the cohorts, and what needs
+    attention in each (services/trainer_home.py), in a fixed number of queries."""
+    attention = trainer_home.build_trainer_home(current_user)
     trainer = current_user.role == "trainer"
     return render_template(
         "cohorts/index.html",
-        rows=rows,
-        counts=cohorts.member_counts(rows),
+        rows=[a.cohort for a in attention],
+        counts={a.cohort.id: a.members for a in attention},
+        attention=attention,
         my_cities=city_access.list_trainer_cities(current_user) if trainer else [],
         asked=city_access.list_pending_trainer_requests(current_user) if trainer else [],
         city_form=_city_request_form() if trainer else None,
@@ -207,6 +212,8 @@ def matrix(cohort_id: int):
         invite_url=external_url("cohorts.join_link", code=cohort.join_code),
         invite_form=InviteForm(),
         invitations=cohort_invitations.list_invitations(cohort),
+        other_city_members=cohort_roster.list_other_city_members(cohort),
+        holders=cohort_records.list_certificate_holders(cohort),
         now=utcnow(),
         form=FlaskForm(),
     )
@@ -217,8 +224,17 @@ def matrix(cohort_id: int):
 def remove_member(cohort_id: int, user_id: int):
     cohort = _cohort_or_404(cohort_id)
     if FlaskForm().validate_on_submit():
-        cohorts.remove_member(cohort, user_id, current_user)
+        excluded = cohort_roster.remove_from_cohort(current_user, cohort, user_id)
         flash(_("The trainee was removed from the cohort; their own progress is kept."), "success")
+        if excluded:
+            flash(
+                ngettext(
+                    "Their %(num)d workshop rating is kept, marked, and no longer counted in the spread.",
+                    "Their %(num)d workshop ratings are kept, marked, and no longer counted in the spread.",
+                    excluded,
+                ),
+                "info",
+            )
     return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
 
 
@@ -239,7 +255,7 @@ def sessions(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     form = SessionForm()
     if form.validate_on_submit():
-        cohorts.add_session(cohort, form.title.data, form.held_on.data, form.place.data or "")
+        cohort_sessions.add_session(cohort, session_values(form))
         flash(_("The session is added."), "success")
         return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
     members = cohorts.list_members(cohort)
@@ -247,7 +263,7 @@ def sessions(cohort_id: int):
         "cohorts/sessions.html",
         cohort=cohort,
         form=form,
-        sessions=cohorts.list_sessions(cohort),
+        sessions=cohort_sessions.list_sessions(cohort),
         members=members,
         attendance=cohorts.attendance_map(cohort),
         csrf_form=FlaskForm(),
@@ -267,27 +283,6 @@ def attendance(cohort_id: int, session_id: int):
         cohorts.record_attendance(session, present & set(member_ids), member_ids)
         flash(_("Attendance is saved."), "success")
     return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
-
-
-@bp.get("/<int:cohort_id>/trainees/<int:user_id>")
-@role_required(*STAFF)
-def trainee(cohort_id: int, user_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    user = accounts.get_user(user_id)
-    if user is None or not cohorts.is_member(user, cohort):
-        abort(404)
-    locale = current_locale()
-    attempts = []
-    for module in cohorts.list_modules(cohort):
-        quiz = quizzes.get_quiz(module)
-        if quiz is None:
-            continue
-        for attempt in quizzes.list_attempts(user, quiz):
-            attempts.append((module, attempt, quizzes.review_attempt(attempt, locale)))
-    progress = learning.list_progress(user, cohorts.list_modules(cohort))
-    return render_template(
-        "cohorts/trainee.html", cohort=cohort, trainee=user, attempts=attempts, progress=progress
-    )
 
 
 # --- trainees joining ----------------------------------------------------------------------
@@ -364,7 +359,12 @@ def export(cohort_id: int, table: str, fmt: str):
         abort(404)
     locale = current_locale()
     if table == "matrix":
-        data = exports.matrix_table(build_cohort_matrix(cohort), locale)
+        data = exports.matrix_table(
+            build_cohort_matrix(cohort),
+            locale,
+            attendance=cohort_records.attendance_counts(cohort),
+            holders=cohort_records.certificates_by_user(cohort),
+        )
     elif table == "attempts":
         data = exports.attempts_table(cohort, locale)
     else:
@@ -376,13 +376,3 @@ def export(cohort_id: int, table: str, fmt: str):
         mimetype=MIMETYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
-
-
-@bp.post("/<int:cohort_id>/certificates")
-@role_required(*STAFF)
-def issue_certificates(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    if FlaskForm().validate_on_submit():
-        issued = certificates.issue_certificates(cohort)
-        flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
-    return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))

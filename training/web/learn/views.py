@@ -13,6 +13,7 @@ from training.services import (
     certificates,
     city_access,
     cohort_invitations,
+    cohort_sessions,
     cohorts,
     curriculum_cache,
     learning,
@@ -92,6 +93,7 @@ def my_learning():
             modules=[row.module for row in rows if not row.complete],
             with_case_studies=False,
         )
+    memberships = cohorts.list_memberships(current_user)
     return render_template(
         "learn/my_learning.html",
         rows=rows,
@@ -100,7 +102,13 @@ def my_learning():
         advice=advice,
         scorecard_city=scorecard_city,
         assigned=set(assigned),
-        memberships=cohorts.list_memberships(current_user),
+        memberships=memberships,
+        # The city whose answer sheets each cohort's workshop counts (the cohort's city, which the
+        # cohort made them a member of), shown only where they may open it.
+        rating_cities={
+            c.id: c.city for c in memberships if city_access.can_view_city_scorecard(current_user, c.city)
+        },
+        schedules=cohort_sessions.list_schedules(current_user),
         invitations=cohort_invitations.list_for_user(current_user),
         invitation_form=FlaskForm(),
         certificates=[

@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from training.extensions import csrf, db
 from training.services.accounts import set_locale
+from training.web.homes import home_url
 from training.web.main import bp
 from training.web.main.forms import LanguageForm
 from training.web.safe_next import safe_next
@@ -14,7 +15,7 @@ from training.web.safe_next import safe_next
 @bp.get("/")
 def index():
     if current_user.is_authenticated:
-        return redirect(url_for("learn.my_learning"))
+        return redirect(home_url())
     return render_template("main/index.html")
 
 

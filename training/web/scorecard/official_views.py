@@ -15,6 +15,7 @@ from training.i18n import current_locale
 from training.services import cities, city_profile, scorecard_xlsx
 from training.services import scorecard as sc
 from training.services import scorecard_official as official
+from training.services import scorecard_official_export as official_export
 from training.services.exports import safe_filename
 from training.web.scorecard import bp
 from training.web.scorecard.history_views import PROBLEM_TEXT, PROBLEMS_SHOWN, _describe
@@ -149,13 +150,13 @@ def export_official(city_id: int):
     if form.validate_on_submit():
         assessment = sc.get_current_assessment(city)
         try:
-            data = official.export_into_official(
+            data = official_export.export_into_official(
                 form.workbook.data.read(), sc.get_scorecard(assessment), city_profile.get_profile(assessment)
             )
         except official.OfficialRefused as refused:
             problems = [refusal_text(refused)]
         else:
-            macro = official.has_macros(data)
+            macro = official_export.has_macros(data)
             number = assessment.sequence if assessment else 0
             name = f"scorecard-official-{city.name_en}-{number}"
             filename = safe_filename(name, "xlsm" if macro else "xlsx")

@@ -90,10 +90,16 @@ def _version(qid: str) -> int:
 
 
 def _save_sheet(city, rows):
-    """Save every question of the sheet. Returns (errors, conflicts); nothing is saved when a
-    field is wrong; a question a colleague changed meanwhile is not saved and is reported."""
+    """Save every question of the sheet. Returns (submitted, errors, conflicts, overtaken).
+
+    Nothing is saved when a field is wrong. The delegate's own rating is always saved. A city
+    answer a colleague changed meanwhile is not overwritten: when the delegate's rating of that
+    question was saved, it is `overtaken` (their save succeeded; the city's shared answer is shown
+    as information — several delegates rating at once is normal in a workshop); otherwise it is a
+    `conflict` (nothing of that question was saved)."""
     errors: dict[str, dict[str, str]] = {}
     conflicts: dict[str, object] = {}
+    overtaken: dict[str, object] = {}
     submitted = {
         row.question.id: {f: request.form.get(f"{row.question.id}-{f}", "") for f in AssessmentAnswer.FIELDS}
         for row in rows
@@ -104,21 +110,24 @@ def _save_sheet(city, rows):
         except sc.InvalidAnswer as exc:
             errors[qid] = exc.errors
     if errors:
-        return submitted, errors, conflicts
+        return submitted, errors, conflicts, overtaken
     assessment = sc.get_or_create_assessment(city)
     for row in rows:
         qid, values = row.question.id, submitted[row.question.id]
-        if values["score"] != "" or values["comments"]:
+        rated = values["score"] != "" or bool(values["comments"])
+        if rated:
             workshop.save_rating(current_user, assessment, row.question, values["score"], values["comments"])
         if row.answer is not None and row.answer.agreed:
             continue  # the agreed city score is changed only in the workshop
         try:
             sc.save_answer(current_user, assessment, row.question, values, expected_version=_version(qid))
         except sc.StaleAnswer as stale:
-            conflicts[qid] = stale.answer
+            if sc.answer_matches(stale.answer, values):
+                continue  # a colleague saved the same answer at the same moment
+            (overtaken if rated else conflicts)[qid] = stale.answer
         except sc.AnswerLocked:
             conflicts[qid] = sc.get_or_add_answer(assessment, row.question)[0]
-    return submitted, errors, conflicts
+    return submitted, errors, conflicts, overtaken
 
 
 def _answer_sheet(city, rows, title, back_url, self_url, module=None):
@@ -126,6 +135,7 @@ def _answer_sheet(city, rows, title, back_url, self_url, module=None):
     colleague's concurrent change is shown instead of being overwritten."""
     errors: dict[str, dict[str, str]] = {}
     conflicts: dict[str, object] = {}
+    overtaken: dict[str, object] = {}
     submitted: dict[str, dict[str, str]] = {}
     assessment = sc.get_current_assessment(city)
     if assessment is not None and not assessment.is_open:
@@ -133,8 +143,8 @@ def _answer_sheet(city, rows, title, back_url, self_url, module=None):
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)
-        submitted, errors, conflicts = _save_sheet(city, rows)
-        if not errors and not conflicts:
+        submitted, errors, conflicts, overtaken = _save_sheet(city, rows)
+        if not errors and not conflicts and not overtaken:
             flash(_("Your answers are saved."), "success")
             after = request.form.get("after")
             return redirect(url_for("scorecard.results", city_id=city.id) if after == "results" else self_url)
@@ -149,6 +159,7 @@ def _answer_sheet(city, rows, title, back_url, self_url, module=None):
             module=module,
             errors=errors,
             conflicts=conflicts,
+            overtaken=overtaken,
             submitted=submitted,
             ratings=ratings,
             form=FlaskForm(),

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from training.services import cohorts, workshop
+from training.services import cohort_roster, cohort_sessions, cohorts, workshop
 from training.services import scorecard as sc
 from training.web.routing import bounded_int
 from training.web.scorecard import bp
@@ -32,6 +32,7 @@ def workshop_view(cohort_id: int):
         rows = sorted((r for r in data.rows if r.disagreement), key=lambda r: -(r.spread or 0))[:12]
     else:  # one Essential at a time keeps the page light for a large delegation
         rows = [r for r in data.rows if r.question.essential_number == essential]
+    can_manage = cohorts.can_manage_cohort(current_user, cohort)
     return render_template(
         "scorecard/workshop.html",
         cohort=cohort,
@@ -41,7 +42,16 @@ def workshop_view(cohort_id: int):
         essential=essential,
         can_agree=workshop.can_record_agreed(current_user, cohort),
         leads=workshop.lead_ids(cohort),
-        can_manage=cohorts.can_manage_cohort(current_user, cohort),
+        can_manage=can_manage,
+        other_cities=(
+            {o.user.id: o.city for o in cohort_roster.list_other_city_members(cohort)} if can_manage else {}
+        ),
+        own_other_city=(
+            current_user.city
+            if current_user.city_id not in (None, cohort.city_id) and cohorts.is_member(current_user, cohort)
+            else None
+        ),
+        cohort_sessions_list=cohort_sessions.list_sessions(cohort),
         form=FlaskForm(),
     )
 

@@ -1,0 +1,91 @@
+"""What a trainer sees of a cohort's records beside progress: who holds a certificate (code, date,
+public check) and who attended which live session. Each read is one query, whatever the size of
+the cohort."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from training.extensions import db
+from training.models import Attendance, Certificate, Cohort, CohortMember, CohortSession, User
+from training.services.certificates import format_code
+
+
+@dataclass(frozen=True)
+class Holder:
+    user: User
+    code: str  # grouped for reading: "ABCD-EFGH-JKMN" (also what the public check's URL carries)
+    issued_on: date
+    member: bool  # still a member of the cohort (a certificate outlives leaving it)
+
+
+def list_certificate_holders(cohort: Cohort) -> list[Holder]:
+    """Every certificate of the cohort, by name."""
+    member = (
+        select(CohortMember.id)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == Certificate.user_id)
+        .exists()
+    )
+    rows = db.session.execute(
+        select(Certificate, User, member)
+        .join(User, User.id == Certificate.user_id)
+        .where(Certificate.cohort_id == cohort.id)
+        .order_by(User.name, User.id)
+    ).all()
+    return [
+        Holder(user=u, code=format_code(c.code), issued_on=c.issued_at.date(), member=bool(m))
+        for c, u, m in rows
+    ]
+
+
+def count_certificates(cohort: Cohort) -> int:
+    return (
+        db.session.scalar(select(func.count(Certificate.id)).where(Certificate.cohort_id == cohort.id)) or 0
+    )
+
+
+def certificates_by_user(cohort: Cohort) -> dict[int, Holder]:
+    return {h.user.id: h for h in list_certificate_holders(cohort)}
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    session: CohortSession
+    present: bool | None  # None: attendance not recorded for this person
+
+
+def trainee_attendance(cohort: Cohort, user: User) -> list[SessionAttendance]:
+    """Each session of the cohort, with whether this person was there."""
+    rows = db.session.execute(
+        select(CohortSession, Attendance.present)
+        .outerjoin(
+            Attendance,
+            (Attendance.session_id == CohortSession.id) & (Attendance.user_id == user.id),
+        )
+        .where(CohortSession.cohort_id == cohort.id)
+        .order_by(CohortSession.held_on, CohortSession.id)
+    ).all()
+    return [SessionAttendance(session=s, present=p) for s, p in rows]
+
+
+@dataclass(frozen=True)
+class AttendanceCount:
+    sessions: int  # sessions of the cohort
+    present: dict[int, int]  # user id -> sessions attended
+
+
+def attendance_counts(cohort: Cohort) -> AttendanceCount:
+    sessions = (
+        db.session.scalar(select(func.count(CohortSession.id)).where(CohortSession.cohort_id == cohort.id))
+        or 0
+    )
+    rows = db.session.execute(
+        select(Attendance.user_id, func.count(Attendance.id).label("n"))
+        .join(CohortSession, CohortSession.id == Attendance.session_id)
+        .where(CohortSession.cohort_id == cohort.id, Attendance.present.is_(True))
+        .group_by(Attendance.user_id)
+    ).all()
+    return AttendanceCount(sessions=sessions, present={row.user_id: row.n for row in rows})

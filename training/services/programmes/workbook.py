@@ -1,0 +1,250 @@
+"""The programme's data pack: one XLSX sheet per table of the programme page, headers in English
+and Chinese, and a methods sheet. Formula-safe as every export here (training/services/exports.py):
+text that a spreadsheet would read as a formula gets a leading quote and is stored as text.
+Private cities are not in the resilience sheets; anonymised ones carry their letter only."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from training.models import Module
+from training.services.exports import CellValue, neutralise, sheet_title
+from training.services.programmes.learning import MIN_TRAINEES, GainFigure, GainTable
+from training.services.programmes.report import ProgrammeReport
+
+H = {
+    "city": "City / 城市",
+    "year": "Year / 年份",
+    "trainees": "Officials trained / 受训官员人数",
+    "departments": "Departments represented / 涉及部门数",
+    "completed": "Modules completed / 完成模块人次",
+    "certificates": "Certificates / 证书数",
+    "sessions": "Sessions held / 已举办场次",
+    "present": "Attendances / 出席人次",
+    "rate": "Attendance % / 出勤率（%）",
+    "department": "Department / 部门",
+    "scope": "Cities / 城市范围",
+    "module": "Module / 课程模块",
+    "essential": "Essential / 要素",
+    "n": "Trainees (N) / 学员人数（N）",
+    "pre": "Mean pre-test % / 课前测试平均（%）",
+    "post": "Mean final quiz % / 模块测验平均（%）",
+    "gain": "Gain (points) / 提高（百分点）",
+    "sharing": "Shared as / 共享方式",
+    "maximum": "Maximum / 满分",
+    "first_no": "First assessment no. / 首次评估序号",
+    "first": "First score / 首次得分",
+    "latest_no": "Latest assessment no. / 最近评估序号",
+    "latest": "Latest score / 最近得分",
+    "change": "Change / 变化",
+    "weakest": "Weakest Essentials / 最薄弱要素",
+    "recommended": "Modules recommended / 建议模块",
+    "taken": "Modules taken / 已学模块",
+    "both": "Recommended and taken / 建议且已学",
+}
+ALL_CITIES = "All cities / 全部城市"
+ALL_MODULES = "All modules / 全部模块"
+TOO_FEW = f"fewer than {MIN_TRAINEES} / 少于{MIN_TRAINEES}人"
+TOTAL = "Total / 总分"
+SHARED_AS = {"named": "by name / 具名", "anonymised": "anonymised / 匿名"}
+METHODS = [
+    (
+        "Officials trained: distinct members of the programme's cohorts of the city whose"
+        " cohort starts in the year (each person once per row; once in the total).",
+        "受训官员人数：该城市当年开班的项目培训班中的不同学员（每行每人计一次，合计中也只计一次）。",
+    ),
+    (
+        "Departments: the organisation on members' profiles, compared without case and sp"
+        "acing; none given is not counted.",
+        "部门：学员个人资料中填写的单位（不区分大小写和空格）；未填写的不计入。",
+    ),
+    (
+        "Module completed: every lesson done and the final quiz passed, for a module assi"
+        "gned in the member's cohort.",
+        "完成模块：学员所在培训班布置的模块，全部课时已学完且模块测验及格。",
+    ),
+    (
+        "Sessions held: sessions dated today or earlier; attendance % = attendances marke"
+        "d present / (sessions × members).",
+        "已举办场次：日期在今天或之前的场次；出勤率 = 记为出席的人次 ÷（场次 × 学员人数）。",
+    ),
+    (
+        "Learning gain: first pre-test against latest final quiz per trainee and module; "
+        "means of the shares of questions answered right; gain = mean final − mean pre-te"
+        "st, in percentage points.",
+        "学习成效：每位学员每个模块的首次课前测试与最近一次模块测验对比；取答对比例的"
+        "平均值；提高 = 测验平均 − 课前平均（百分点）。",
+    ),
+    (
+        f"Small numbers: no figure is computed for fewer than {MIN_TRAINEES} trainees.",
+        f"小样本规则：学员少于{MIN_TRAINEES}人时不计算任何数值。",
+    ),
+    (
+        "Resilience: the city's first and latest preliminary scorecard assessment, scores"
+        " 0–3 per question (maximum 141); only cities that agreed to share; anonymised ci"
+        "ties are shown as 'City A', 'City B'… in an order unrelated to their names; priv"
+        "ate cities are left out.",
+        "韧性：城市首次与最近一次初级记分卡评估，每题0–3分（满分141）；仅包括同"
+        "意共享的城市；匿名城市以“城市A”“城市B”等表示，顺序与城市名称无关；不共"
+        "享的城市不列入。",
+    ),
+    (
+        "Modules recommended: modules serving the three weakest Essentials of the latest "
+        "assessment (the rule of the scorecard page); taken: modules assigned in the city"
+        "'s programme cohorts.",
+        "建议模块：针对最近一次评估中最薄弱的三个要素的模块（与记分卡页面规则相同）；"
+        "已学模块：该城市项目培训班布置的模块。",
+    ),
+]
+
+
+def _both(module: Module) -> str:
+    return f"{module.title_en} / {module.title_zh}" if module.title_zh else module.title_en
+
+
+def _city_name(city) -> str:
+    return (
+        f"{city.name_en} / {city.name_zh}" if city.name_zh and city.name_zh != city.name_en else city.name_en
+    )
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _gain_cells(figure: GainFigure) -> list[CellValue]:
+    if figure.too_few:
+        return [figure.trainees, TOO_FEW, TOO_FEW, TOO_FEW]
+    if not figure.shown:
+        return [figure.trainees, None, None, None]
+    return [figure.trainees, _pct(figure.mean_pre), _pct(figure.mean_post), _pct(figure.gain)]
+
+
+def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[CellValue]]) -> None:
+    sheet = workbook.create_sheet(sheet_title(title))
+    bold = Font(bold=True)
+    for r, values in enumerate([headers, *rows], start=1):
+        for c, value in enumerate(values, start=1):
+            cell = sheet.cell(row=r, column=c)
+            value = neutralise(value)
+            if isinstance(value, str):
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell.data_type = "s"
+            else:
+                cell.value = value
+            if r == 1:
+                cell.font = bold
+    sheet.freeze_panes = "A2"
+    for c in range(1, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(c)].width = 14 if c > 2 else 30
+
+
+def _gain_rows(report: ProgrammeReport, by: str) -> list[list[CellValue]]:
+    learning = report.learning
+    scopes: list[tuple[str, GainTable]] = [(ALL_CITIES, learning.overall)]
+    scopes += [(_city_name(c.city), c.table) for c in learning.cities]
+    rows: list[list[CellValue]] = []
+    for scope, table in scopes:
+        if by == "module":
+            for module in learning.modules:
+                rows.append([scope, _both(module), *_gain_cells(table.by_module[module.id])])
+            rows.append([scope, ALL_MODULES, *_gain_cells(table.overall)])
+        else:
+            for number, figure in table.by_essential.items():
+                rows.append([scope, number, *_gain_cells(figure)])
+    return rows
+
+
+def build_workbook(report: ProgrammeReport) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    reach = report.reach
+
+    def reach_row(label, year, row) -> list[CellValue]:
+        rate = None if row.attendance_rate is None else round(100 * row.attendance_rate, 1)
+        return [label, year, row.trainees, row.departments, row.modules_completed, row.certificates,
+                row.sessions, row.present, rate]  # fmt: skip
+
+    rows = [reach_row(_city_name(r.city), r.year, r) for r in reach.rows]
+    rows.append(reach_row(ALL_CITIES, None, reach.total))
+    reach_headers = [
+        "city",
+        "year",
+        "trainees",
+        "departments",
+        "completed",
+        "certificates",
+        "sessions",
+        "present",
+    ]
+    _sheet(workbook, "Reach 覆盖", [H[k] for k in reach_headers] + [H["rate"]], rows)
+    _sheet(
+        workbook,
+        "Departments 部门",
+        [H["department"], H["trainees"], *(_both(m) for m in reach.modules)],
+        [
+            [d.name or "(not given) / （未填写）", d.trainees, *(d.completed[m.id] for m in reach.modules)]
+            for d in reach.departments
+        ],
+    )
+    gain = [H["n"], H["pre"], H["post"], H["gain"]]
+    _sheet(workbook, "Gain by module 按模块", [H["scope"], H["module"], *gain], _gain_rows(report, "module"))
+    _sheet(
+        workbook,
+        "Gain by Essential 按要素",
+        [H["scope"], H["essential"], *gain],
+        _gain_rows(report, "essential"),
+    )
+    res = report.resilience
+    rows = []
+    for city in res.cities:
+        label = (
+            f"{city.name['en']} / {city.name['zh']}"
+            if city.name["zh"] != city.name["en"]
+            else city.name["en"]
+        )
+        first, latest = city.first, city.latest
+        for number in [*(e.number for e in res.essentials), None]:
+            maximum = res.max_total if number is None else res.maximum.get(number, 0)
+            if first is None or latest is None:
+                rows.append(
+                    [label, SHARED_AS[city.level], number or TOTAL, maximum, None, None, None, None, None]
+                )
+                continue
+            pick = (lambda s: s.total) if number is None else (lambda s, n=number: s.by_essential[n])
+            rows.append([label, SHARED_AS[city.level], number or TOTAL, maximum, first.sequence, pick(first),
+                         latest.sequence, pick(latest), city.change(number)])  # fmt: skip
+    _sheet(
+        workbook,
+        "Resilience 韧性",
+        [
+            H[k]
+            for k in ("city", "sharing", "essential", "maximum", "first_no", "first", "latest_no", "latest")
+        ]
+        + [H["change"]],
+        rows,
+    )
+    _sheet(
+        workbook,
+        "Modules 模块建议",
+        [H[k] for k in ("city", "weakest", "recommended", "taken", "both")],
+        [
+            [
+                f"{c.name['en']} / {c.name['zh']}" if c.name["zh"] != c.name["en"] else c.name["en"],
+                ", ".join(str(n) for n in c.weakest),
+                "; ".join(_both(m) for m in c.recommended),
+                "; ".join(_both(m) for m in c.taken),
+                "; ".join(_both(m) for m in c.recommended_taken),
+            ]
+            for c in res.cities
+        ],
+    )
+    _sheet(workbook, "Methods 说明", ["English", "中文"], [list(pair) for pair in METHODS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
