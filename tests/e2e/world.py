@@ -250,7 +250,7 @@ def log_in_as(page: Page, email: str) -> None:
     form.locator('input[name="password"]').fill(PASSWORD)
     form.locator('button[type="submit"]').click()
     expect(page).to_have_url(
-        re.compile(r"/(learn/my|cohorts/|admin/users|case-studies/editor/\?status=review)$")
+        re.compile(r"/(learn/my|cohorts/|admin/(users)?|case-studies/editor/\?status=review)$")
     )
 
 
