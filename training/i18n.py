@@ -40,6 +40,7 @@ def init_i18n(app: Flask) -> None:
 
     app.jinja_env.globals["paren"] = _paren
     app.jinja_env.globals["colon"] = _colon
+    app.jinja_env.globals["space"] = _space
 
     @app.context_processor
     def inject_language():
@@ -99,6 +100,13 @@ def _paren(context, text) -> str:
 def _colon(context, text) -> str:
     """A label followed by a colon, full-width on a Chinese page."""
     return f"{text}：" if context.get("locale") == "zh" else f"{text}:"
+
+
+@pass_context
+def _space(context) -> str:
+    """The space between two sentences or a label and its value: none on a Chinese page (its
+    full-width punctuation carries the spacing), one on an English page."""
+    return "" if context.get("locale") == "zh" else " "
 
 
 def current_locale() -> str:

@@ -48,7 +48,7 @@ def make_user(app, role: str, name: str) -> str:
 def login(page: Page, email: str) -> None:
     page.goto("/auth/login")
     log_in(page, email)
-    expect(page.locator('header form[action="/auth/logout"]')).to_be_visible()
+    expect(page.locator('header form[action="/auth/logout"]')).to_be_attached()  # in the Account menu
 
 
 def photo() -> bytes:

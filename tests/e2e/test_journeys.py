@@ -125,7 +125,7 @@ def register(page: Page, *, name: str, email: str, city: str, lang: str) -> str:
     form.locator('select[name="locale"]').select_option(value=lang)
     form.locator('button[type="submit"]').click()
     confirm_email(page, email)
-    expect(page).to_have_url(re.compile(r"/learn/$"))  # the modules catalogue
+    expect(page).to_have_url(re.compile(r"/learn/start$"))  # the guided start, which lists the modules
     expect(page.locator(f'main a[href="/learn/{MODULE}/"]').first).to_be_visible()
     return city_id
 
@@ -165,9 +165,18 @@ def vouch(app, email: str, city_id: str) -> None:
 
 
 def log_out(page: Page) -> None:
-    page.locator('header form[action="/auth/logout"] button[type="submit"]').click()
+    click_log_out(page)
     expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))  # the home page
     expect(page.locator('header a[href="/auth/login"]')).to_be_visible()
+
+
+def click_log_out(page: Page) -> None:
+    """Log out from the header: the button sits in the Account menu (desktop) or the Menu (phone)."""
+    button = page.locator('header form[action="/auth/logout"] button[type="submit"]')
+    for summary in ("header details.nav-menu > summary", "header details.account-menu > summary"):
+        if not button.is_visible() and page.locator(summary).is_visible():
+            page.locator(summary).click()
+    button.click()
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
@@ -437,7 +446,7 @@ def test_login_logout_wrong_password_and_next(page: Page, console):
     expect(page).to_have_url(re.compile(r"/auth/login\?next=(%2F|/)learn(%2F|/)my$"))
     log_in(page, email)
     expect(page).to_have_url(re.compile(r"/learn/my$"))
-    expect(page.locator('header form[action="/auth/logout"]')).to_be_visible()
+    expect(page.locator('header form[action="/auth/logout"]')).to_be_attached()  # in the Account menu
     log_out(page)
 
     # next= an internal path with a query string.
@@ -502,7 +511,7 @@ def test_quiz_answers_survive_an_expired_session(page: Page, console):
     # Logging in again in another tab starts a new session: this tab's form token is now stale.
     other = page.context.new_page()
     other.goto("/learn/my")
-    other.locator('header form[action="/auth/logout"] button[type="submit"]').click()
+    click_log_out(other)
     other.goto("/auth/login")
     log_in(other, email)
     expect(other).to_have_url(re.compile(r"/learn/my$"))

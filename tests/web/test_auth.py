@@ -28,7 +28,8 @@ def test_register_opens_the_account_once_the_email_is_confirmed(client):
     assert accounts.get_user_by_email("wang.fang@example.org") is None  # not before the link
     assert client.get("/learn/my").status_code == 302  # not logged in
     response = confirm_registration(client, "wang.fang@example.org")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/learn/")
+    # a new account lands on the guided start
+    assert response.status_code == 302 and response.headers["Location"].endswith("/learn/start")
     user = accounts.get_user_by_email("wang.fang@example.org")
     assert user.city.name_en == "Chengdu" and user.organisation == "Chengdu Water Authority"
     assert user.locale == "zh" and user.role == "trainee"

@@ -180,10 +180,21 @@ def _load_module(folder: Path, root: Path, errors: list[ContentError]) -> Module
         title=bilingual(data.get("title"), "title", err),
         summary=bilingual(data.get("summary"), "summary", err),
         objectives=objectives,
-        sources=sources_field(data.get("sources"), "sources", err, required=True),
+        sources=_titled_like_lessons(
+            sources_field(data.get("sources"), "sources", err, required=True), lessons
+        ),
         lessons=lessons,
         version=digest(raw, *(lesson.version.encode() for lesson in lessons)),
         case_studies=_slug_list(data.get("case_studies"), "case_studies", err),
+    )
+
+
+def _titled_like_lessons(sources: tuple[Source, ...], lessons: tuple[LessonDef, ...]) -> tuple[Source, ...]:
+    """The module's sources, each with the Chinese title a lesson gives the same url (if any), so
+    a Chinese module page names them as its Chinese lessons do."""
+    zh_titles = {s.url: s.title_zh for lesson in lessons for s in lesson.sources if s.title_zh}
+    return tuple(
+        replace(s, title_zh=zh_titles[s.url]) if not s.title_zh and s.url in zh_titles else s for s in sources
     )
 
 

@@ -66,6 +66,7 @@ class ModuleView(ModuleText):
     essentials: tuple[int, ...]
     scorecard_questions: tuple[str, ...]
     case_studies: tuple[str, ...]
+    sources: tuple[dict[str, str], ...]
     quiz: QuizView | None
     lessons: tuple[LessonView, ...]
 
@@ -149,6 +150,7 @@ def _view(module: Module, quiz: Quiz | None, lessons) -> ModuleView:
         essentials=tuple(module.essentials or ()),
         scorecard_questions=tuple(module.scorecard_questions or ()),
         case_studies=tuple(module.case_studies or ()),
+        sources=tuple(dict(source) for source in module.sources or ()),
         quiz=_copy(QuizView, quiz) if quiz else None,
         lessons=tuple(
             _copy(LessonView, lesson, sources=tuple(dict(source) for source in lesson.sources or ()))

@@ -221,3 +221,39 @@ def record_lesson_done(user: User, lesson: Lesson) -> bool:
     created = db.session.execute(stmt).scalar() is not None
     db.session.commit()
     return created
+
+
+@dataclass
+class NextStep:
+    """Where a trainee picks up across all modules: a lesson, the module's quiz, or the start of a
+    module not begun yet (its page offers the pre-test and the first lesson)."""
+
+    module: curriculum_cache.ModuleView
+    kind: str  # "start" | "lesson" | "quiz"
+    lesson: curriculum_cache.LessonView | None = None
+
+
+def next_step(user: User, rows: Sequence[ModuleProgress]) -> NextStep | None:
+    """The next step among `rows` (in the order the trainee should take them): the first module
+    begun and not complete, else the first not begun; None when every module is complete. One
+    query (the lessons `user` has done)."""
+    # Always the one query, whatever the trainee's progress: the page's query count stays fixed.
+    done = set(
+        db.session.scalars(select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user.id))
+    )
+    pending = [row for row in rows if not row.complete and row.lessons_total]
+    if not pending:
+        return None
+    row = next((r for r in pending if r.started), pending[0])
+    module = row.module
+    if not row.started:
+        return NextStep(module, "start", module.lessons[0] if module.lessons else None)
+    lesson = next((lesson for lesson in module.lessons if lesson.id not in done), None)
+    if lesson is None:
+        return NextStep(module, "quiz")
+    return NextStep(module, "lesson", lesson)
+
+
+def is_newcomer(rows: Sequence[ModuleProgress]) -> bool:
+    """Nothing begun yet: no lesson done, no quiz taken (the guided start is offered first)."""
+    return not any(row.started for row in rows)

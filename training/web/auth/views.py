@@ -168,7 +168,8 @@ def _logged_in(user, target: str):
     session["lang"] = user.locale
     _start_session(user)
     flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-    return remember_device(redirect(target or url_for("learn.catalogue")), user.email)
+    # A new account starts with the guided start (what the programme is, where to begin).
+    return remember_device(redirect(target or url_for("learn.start")), user.email)
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 
 from training.i18n import current_locale
 from training.services import (
@@ -23,6 +26,21 @@ from training.services.recommendations import recommend
 from training.web.chrome import kept_page
 from training.web.learn import bp
 
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+
+
+@bp.app_template_filter("scrollable_tables")
+def scrollable_tables(html: Markup) -> Markup:
+    """Sanitised lesson or case-study HTML with each table in a box that scrolls sideways and can
+    be reached by keyboard: table cells wrap between words only, so a wide table on a phone
+    scrolls in its box instead of breaking words or the page."""
+    label = escape(_("Table: scroll sideways to see every column"))
+    opening = f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}"><table>'
+    # The HTML is bleach's output (the caller marked it safe): "<" inside an attribute is escaped
+    # there, so "<table>" is a tag; the wrapper adds only our own constant markup.
+    wrapped = _TABLE.sub(lambda m: f"{opening}{m.group(1)}</table></div>", str(html))
+    return Markup(wrapped)  # noqa: S704  # nosec B704 - sanitised HTML plus constant markup
+
 
 def _module_or_404(slug: str):
     module = learning.get_module(slug)
@@ -37,13 +55,32 @@ def catalogue():
     return render_template("learn/catalogue.html", rows=progress)
 
 
-@bp.get("/my")
-@login_required
-def my_learning():
+def _rows_in_suggested_order():
+    """The trainee's modules: those their cohorts assigned first (in cohort order), then the
+    others in catalogue order; and the ids of the assigned ones."""
     rows = learning.catalogue_progress(current_user)
     assigned = cohorts.assigned_module_ids(current_user)
     order = {module_id: i for i, module_id in enumerate(assigned)}
     rows.sort(key=lambda row: (row.module.id not in order, order.get(row.module.id, 0)))
+    return rows, assigned
+
+
+@bp.get("/start")
+def start():
+    """The guided start: what the programme is, the order to take the modules in, the pre-test
+    and the scorecard — the first page a new trainee sees."""
+    if current_user.is_authenticated:
+        rows, assigned = _rows_in_suggested_order()
+        step = learning.next_step(current_user, rows)
+    else:
+        rows, assigned, step = learning.catalogue_progress(None), [], None
+    return render_template("learn/start.html", rows=rows, assigned=set(assigned), step=step)
+
+
+@bp.get("/my")
+@login_required
+def my_learning():
+    rows, assigned = _rows_in_suggested_order()
     advice = None
     # The city whose scorecard the trainee may read (a membership), not the city they declared.
     scorecard_city = city_access.scorecard_city_for(current_user)
@@ -52,13 +89,16 @@ def my_learning():
         # Only the weakest Essentials and their modules are shown here: no wording, no case studies.
         advice = recommend(
             scorecard.get_scorecard(assessment, texts=False),
-            modules=[row.module for row in rows],
+            # A module already complete is never recommended again.
+            modules=[row.module for row in rows if not row.complete],
             with_case_studies=False,
         )
     memberships = cohorts.list_memberships(current_user)
     return render_template(
         "learn/my_learning.html",
         rows=rows,
+        step=learning.next_step(current_user, rows),
+        newcomer=learning.is_newcomer(rows),
         advice=advice,
         scorecard_city=scorecard_city,
         assigned=set(assigned),

@@ -5,44 +5,136 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
+# The short label of each Essential on a chart's axis, after the official names (the full name
+# is the axis' tooltip and is in the chart's text alternative).
+ESSENTIAL_SHORT = {
+    1: _l("Organise"),
+    2: _l("Risk scenarios"),
+    3: _l("Finance"),
+    4: _l("Urban development"),
+    5: _l("Natural buffers"),
+    6: _l("Institutions"),
+    7: _l("Society"),
+    8: _l("Infrastructure"),
+    9: _l("Response"),
+    10: _l("Recovery"),
+}
+# A score of 0 sits on this inner ring, not on the centre: zeros on neighbouring axes stay apart
+# and a few answers still draw an area, never a line.
+INNER = 0.14
+
+
+@dataclass
+class RadarPoint:
+    x: float
+    y: float
+    answered: bool
+
 
 @dataclass
 class RadarChart:
-    size: int
-    centre: float
+    width: int
+    height: int
+    centre: tuple[float, float]
     radius: float
-    rings: list[str]  # polygon points for 1/3, 2/3, 3/3
-    axes: list[tuple[float, float, float, float, str, str, str]]  # x1,y1,x2,y2,label,title,anchor
+    rings: list[str]  # polygon points for 0 (inner ring), 1/3, 2/3, 3/3
+    axes: list[
+        tuple[float, float, float, float, list[str], str, str]
+    ]  # x1,y1,x2,y2,label lines,title,"x,y,anchor"
     shape: str
+    points: list[RadarPoint]
+
+    @property
+    def size(self) -> int:  # kept for templates sizing the chart
+        return self.width
+
+    @property
+    def any_unanswered(self) -> bool:
+        return any(not p.answered for p in self.points)
 
 
-def _point(centre: float, radius: float, index: int, count: int, fraction: float) -> tuple[float, float]:
+def _point(centre, radius: float, index: int, count: int, fraction: float) -> tuple[float, float]:
+    cx, cy = centre if isinstance(centre, tuple) else (centre, centre)
     angle = -math.pi / 2 + 2 * math.pi * index / count
     return (
-        round(centre + radius * fraction * math.cos(angle), 1),
-        round(centre + radius * fraction * math.sin(angle), 1),
+        round(cx + radius * fraction * math.cos(angle), 1),
+        round(cy + radius * fraction * math.sin(angle), 1),
     )
 
 
-def radar_chart(labels: list[tuple[str, str]], values: list[float], size: int = 320) -> RadarChart:
-    """Radar of shares (0–1) per axis; labels are (short, long) pairs."""
+def _on_scale(value: float) -> float:
+    return INNER + (1 - INNER) * max(0.0, min(1.0, value))
+
+
+def radar_chart(
+    labels: list[tuple[str, str]],
+    values: list[float],
+    answered: list[bool] | None = None,
+    radius: int = 115,
+) -> RadarChart:
+    """Radar of shares (0–1) per axis; labels are (short, long) pairs; `answered` says which axes
+    have at least one answer (the others get a hollow marker at 0). Room is left around the
+    plot for the short labels."""
     count = max(len(labels), 3)
-    centre, radius = size / 2, size / 2 - 34
+    answered = answered if answered is not None else [True] * len(values)
+    margin_x, margin_y = 125, 40
+    width, height = 2 * (radius + margin_x), 2 * (radius + margin_y)
+    centre = (width / 2, height / 2)
     rings = []
-    for fraction in (1 / 3, 2 / 3, 1):
+    for fraction in (INNER, _on_scale(1 / 3), _on_scale(2 / 3), 1):
         pts = [_point(centre, radius, i, count, fraction) for i in range(count)]
         rings.append(" ".join(f"{x},{y}" for x, y in pts))
     axes = []
     for i, (short, long) in enumerate(labels):
+        x1, y1 = _point(centre, radius, i, count, INNER)
         x2, y2 = _point(centre, radius, i, count, 1)
-        lx, ly = _point(centre, radius + 16, i, count, 1)
-        anchor = "middle" if abs(lx - centre) < 8 else ("start" if lx > centre else "end")
-        axes.append((centre, centre, x2, y2, short, long, f"{lx},{ly},{anchor}"))
-    shape = " ".join(
-        f"{x},{y}"
-        for x, y in (_point(centre, radius, i, count, max(0.0, min(1.0, v))) for i, v in enumerate(values))
+        lx, ly = _point(centre, radius + 12, i, count, 1)
+        anchor = "middle" if abs(lx - centre[0]) < 8 else ("start" if lx > centre[0] else "end")
+        lines = [str(short)] if anchor == "middle" else _label_lines(str(short))
+        if anchor == "middle":
+            ly += -8 - 9 * (len(lines) - 1) if ly < centre[1] else 8
+        else:
+            ly -= 9 * (len(lines) - 1)
+        axes.append((x1, y1, x2, y2, lines, long, f"{lx},{ly},{anchor}"))
+    points = [
+        RadarPoint(*_point(centre, radius, i, count, _on_scale(v)), answered=bool(a))
+        for i, (v, a) in enumerate(zip(values, answered))
+    ]
+    shape = " ".join(f"{p.x},{p.y}" for p in points)
+    return RadarChart(width, height, centre, radius, rings, axes, shape, points)
+
+
+def _label_lines(label: str, width: int = 12) -> list[str]:
+    """A short label on one line, or two when long (split between words, never inside one)."""
+    words = label.split(" ")
+    if len(label) <= width or len(words) < 2:
+        return [label]
+    first = words[0]
+    rest = words[1:]
+    while rest and len(first) + 1 + len(rest[0]) <= width:
+        first += " " + rest.pop(0)
+    return [first, " ".join(rest)] if rest else [first]
+
+
+def _short_label(number: int) -> str:
+    return f"{number} {ESSENTIAL_SHORT.get(number, '')}".strip()
+
+
+def essentials_radar(card, locale: str) -> RadarChart:
+    """The radar of a scorecard's Ten Essentials: short labels, full names, shares, answered."""
+    return radar_chart(
+        [
+            (
+                f"{e.essential.number} {ESSENTIAL_SHORT.get(e.essential.number, '')}".strip(),
+                e.essential.title(locale),
+            )
+            for e in card.essentials
+        ],
+        [e.score / e.max_score if e.max_score else 0 for e in card.essentials],
+        [bool(e.answered) for e in card.essentials],
     )
-    return RadarChart(size, centre, radius, rings, axes, shape)
 
 
 def bar_rows(card) -> list[dict]:

@@ -15,7 +15,7 @@ from training.services import scorecard_history as history
 from training.services.exports import safe_filename
 from training.web.routing import bounded_int
 from training.web.scorecard import bp
-from training.web.scorecard.charts import bar_rows, radar_chart, trend_chart
+from training.web.scorecard.charts import bar_rows, essentials_radar, trend_chart
 from training.web.scorecard.profile_labels import profile_rows
 
 
@@ -184,10 +184,7 @@ def report(city_id: int):
     assessment = sc.get_current_assessment(city)
     card = sc.get_scorecard(assessment)
     locale = current_locale()
-    radar = radar_chart(
-        [(f"{e.essential.number}", e.essential.title(locale)) for e in card.essentials],
-        [e.score / e.max_score if e.max_score else 0 for e in card.essentials],
-    )
+    radar = essentials_radar(card, locale)
     return render_template(
         "scorecard/report.html",
         city=city,

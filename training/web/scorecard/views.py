@@ -13,7 +13,7 @@ from training.services import scorecard_history as history
 from training.services.recommendations import recommend
 from training.web.routing import bounded_int
 from training.web.scorecard import bp
-from training.web.scorecard.charts import bar_rows, radar_chart
+from training.web.scorecard.charts import bar_rows, essentials_radar
 
 
 def _city_for(city_id: int, edit: bool = False):
@@ -223,10 +223,7 @@ def results(city_id: int):
         assessment = sc.get_current_assessment(city)
     card = sc.get_scorecard(assessment)
     locale = current_locale()
-    radar = radar_chart(
-        [(f"{e.essential.number}", e.essential.title(locale)) for e in card.essentials],
-        [e.score / e.max_score if e.max_score else 0 for e in card.essentials],
-    )
+    radar = essentials_radar(card, locale)
     changes = sc.list_changes(assessment, limit=20) if assessment else []
     gains, gain_cohort = {}, None
     for cohort in cohorts.list_cohorts_for(current_user) if current_user.role in ("trainer", "admin") else []:
