@@ -170,6 +170,7 @@ def test_a_workshop_day(page: Page, browser, live_server, live_app, console, lan
         expect(delegate.locator("main")).not_to_contain_text(t["not_saved"])
         expect(delegate.locator(f'input[name="{qid}-score"][value="{score}"]')).to_be_checked()
     _shoot(page, "rated", lang)
+    _shoot(delegates[-1], "rated-last", lang)  # whose save came last
     for context, _ in others:
         context.close()
     assert errors == [], "console errors in the delegates' browsers:\n" + "\n".join(errors)
