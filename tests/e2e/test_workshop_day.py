@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from time import time_ns
 
 import pytest
 from icalendar import Calendar
@@ -28,7 +29,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 SIZES = {"375": {"width": 375, "height": 812}, "1280": {"width": 1280, "height": 900}}
 # Each language rates its own Essential: the two runs share Wuhan's assessment.
 ESSENTIAL = {"en": 2, "zh": 3}
-SCORES = (0, 3, 1)  # the three delegates disagree
+SCORES = (0, 3, 1)
+SAVE_AT = """at => setTimeout(
+    () => document.querySelector('main button[name="after"][value="stay"]').click(),
+    Math.max(0, at - Date.now()))"""  # the three delegates disagree
 TEXT = {
     "en": {
         "zone": "09:30–11:00 (China Standard Time, UTC+8)",
@@ -159,9 +163,11 @@ def test_a_workshop_day(page: Page, browser, live_server, live_app, console, lan
     for delegate, score in zip(delegates, SCORES):
         delegate.goto(sheet)
         delegate.locator(f'input[name="{qid}-score"][value="{score}"]').check()
-    saves = [d.locator('button[name="after"][value="stay"]') for d in delegates]
-    for save in saves:  # dispatched back to back; the threaded server handles them side by side
-        save.click(no_wait_after=True)
+    # The three browsers press Save at the same wall-clock instant; the threaded server takes
+    # the three requests side by side.
+    at = int(time_ns() / 1e6) + 700
+    for delegate in delegates:
+        delegate.evaluate(SAVE_AT, at)
     for delegate, score in zip(delegates, SCORES):
         delegate.wait_for_load_state()
         expect(delegate.locator("main")).to_contain_text(t["saved"])
