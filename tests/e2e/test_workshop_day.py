@@ -116,6 +116,7 @@ def _sees_the_session_and_its_calendar(page: Page, lang: str, day: date) -> None
     schedule = page.locator(".cohort-schedules")
     expect(schedule).to_contain_text("Scorecard workshop")
     expect(schedule).to_contain_text(TEXT[lang]["zone"])  # the local time and the zone's name
+    expect(schedule.locator(".schedule p.meta").first).to_have_text("Wuhan" if lang == "en" else "武汉")
     with page.expect_download() as download:
         schedule.locator('a[href$=".ics"]').first.click()
     calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
