@@ -123,6 +123,9 @@ def test_members_see_dates_and_sessions_on_my_learning_and_the_cohort_page(clien
     client.post("/language", data={"lang": "zh", "next": "/learn/my"})
     page = client.get("/learn/my").get_data(as_text=True)
     assert "14:00–16:30（北京时间，UTC+8）" in page
+    assert '<p class="meta">成都 · ' in page  # the city in the page's language
+    workshop = client.get(f"/scorecard/cohort/{cohort.id}/").get_data(as_text=True)
+    assert '<p class="meta">成都 · ' in workshop and '<p class="meta">Chengdu' not in workshop
     assert trainee
 
 

@@ -168,3 +168,15 @@ def test_a_next_link_still_wins_over_the_home(client):
 
 def test_logged_out_the_brand_links_to_the_public_home(client):
     assert 'class="brand" href="/"' in client.get("/learn/").get_data(as_text=True)
+
+
+def test_the_chinese_home_uses_full_width_punctuation(client, login):
+    """After a full-width colon no space, and a Chinese sentence ends with 。 (not '.')."""
+    trainer = factories.user(Role.TRAINER)
+    trainer.locale = "zh"
+    db.session.commit()
+    _busy_cohort(trainer)
+    login(trainer)
+    page = client.get("/cohorts/").get_data(as_text=True)
+    assert "管理员为您指派的城市：<strong>成都</strong>。" in page
+    assert "培训场次：<a " in page
