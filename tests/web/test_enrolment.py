@@ -88,6 +88,7 @@ def test_fixed_rows_then_confirm_invites_everyone_and_mails_them(client, login, 
     assert not cohorts.is_member(existing, cohort)  # consent: they join when they accept
     page = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "4 invitations recorded" in page and "noname@example.org" in page
+    assert "<td>Zhao Lei</td>" in page  # the trainer sees who is who, as the list named them
 
 
 def test_a_list_changed_after_the_preview_is_previewed_again(client, login, wuhan, outbox):
