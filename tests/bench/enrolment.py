@@ -1,13 +1,13 @@
 """Enrolment benchmark: a trainer imports a list of 500 officials into a cohort in one request —
 time and query count of the preview (read, check, nothing stored) and of the import (500
-invitations in one transaction, 500 emails handed to `send_mail`). Printed by `make bench`; never
+invitations in one transaction, 500 emails recorded and handed to the job queue). Printed by `make bench`; never
 a pass/fail. The goal (issue 16): under 5 s for the import on SQLite and on PostgreSQL.
 
 SQLite always; PostgreSQL too when TEST_DATABASE_URL points at a server (as for the tests).
 Half the addresses have an account already, a tenth name the city in Chinese, a few another
-city (overridden), as a real list does. Without MAIL_SERVER the emails go to the log, which is
-silenced here (its cost is still paid); with a real SMTP server 500 emails in the request would
-take longer — the notifications queue (issue 17) takes them out of it.
+city (overridden), as a real list does. Without REDIS_URL and MAIL_SERVER the queue's jobs run
+in the process and write the emails to the log, which is silenced here (its cost is still paid);
+in production a worker sends them after the request (training/queue.py).
 """
 
 from __future__ import annotations
