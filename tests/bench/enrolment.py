@@ -1,7 +1,7 @@
 """Enrolment benchmark: a trainer imports a list of 500 officials into a cohort in one request —
 time and query count of the preview (read, check, nothing stored) and of the import (500
-invitations in one transaction, 500 emails recorded and handed to the job queue). Printed by `make bench`; never
-a pass/fail. The goal (issue 16): under 5 s for the import on SQLite and on PostgreSQL.
+invitations in one transaction, 500 emails recorded and handed to the job queue). Printed by
+`make bench`; never a pass/fail. The goal (issue 16): under 5 s for the import on SQLite and on PostgreSQL.
 
 SQLite always; PostgreSQL too when TEST_DATABASE_URL points at a server (as for the tests).
 Half the addresses have an account already, a tenth name the city in Chinese, a few another
