@@ -40,9 +40,9 @@ def worker_command(burst: bool):
 def retry_failed_command():
     """Queue again every email that failed after its last retry."""
     from training import queue
-    from training.services import notifications
+    from training.services import email_delivery, notifications
 
-    count = notifications.retry_failed(current_app.config["EMAIL_REQUEUE_AFTER"])
+    count = email_delivery.retry_failed(current_app.config["EMAIL_REQUEUE_AFTER"])
     queue.clear_failed_jobs()
     notifications.send_pending()
     click.echo(f"{count} email(s) queued again")

@@ -18,7 +18,7 @@ from training import queue
 from training.extensions import db
 from training.mail import deliver
 from training.models import Notification
-from training.services import notifications
+from training.services import email_delivery
 
 
 def deliver_emails(email_ids: list[int]) -> int:
@@ -41,7 +41,7 @@ def deliver_email(email_id: int) -> bool:
     """True when this call sent it."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with app.app_context():  # a session of its own, removed at the end (a worker runs many jobs)
-        email = notifications.claim_email(email_id, app.config["EMAIL_LEASE_SECONDS"])
+        email = email_delivery.claim_email(email_id, app.config["EMAIL_LEASE_SECONDS"])
         if email is None:
             return False  # sent already, cancelled (account deleted, unsubscribed) or being sent
         from training.web.notifications.emails import build_email
@@ -50,18 +50,18 @@ def deliver_email(email_id: int) -> bool:
         try:
             message = build_email(email, notification)
         except Exception as exc:  # a bug, not the mail server: retrying would not help
-            notifications.record_failure(email, f"{type(exc).__name__}: {exc}", True, 0)
+            email_delivery.record_failure(email, f"{type(exc).__name__}: {exc}", True, 0)
             raise
         try:
             deliver(app, message, keep_open=True)
         except (OSError, smtplib.SMTPException) as exc:
             final = queue.is_final_attempt()
-            notifications.record_failure(
+            email_delivery.record_failure(
                 email, f"{type(exc).__name__}: {exc}", final, app.config["EMAIL_REQUEUE_AFTER"]
             )
             app.logger.warning(
                 "email %d not sent (%s)%s", email_id, type(exc).__name__, "" if not final else ": failed"
             )
             raise
-        notifications.mark_sent(email)
+        email_delivery.mark_sent(email)
         return True

@@ -26,7 +26,7 @@ from training import queue
 from training.extensions import db
 from training.models import CohortSession, Notification, OutboundEmail
 from training.models.base import utcnow
-from training.services import notifications, reminders
+from training.services import email_delivery, notifications, reminders
 from training.services.case_studies import editing, workflow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,7 +228,7 @@ def test_a_worker_killed_mid_job_loses_no_email(notify_app, mailbox):
     assert row.status == OutboundEmail.SENDING  # claimed by the dead worker
     # send-due, once the claim has expired, queues it again; a live worker sends it.
     later = utcnow() + timedelta(seconds=notify_app.config["EMAIL_LEASE_SECONDS"] + 1)
-    assert notifications.requeue_stale(later) >= 1
+    assert email_delivery.requeue_stale(later) >= 1
     notifications.send_pending()
     # The claim is compared with the real clock: let the job see it as expired.
     db.session.execute(

@@ -4,7 +4,8 @@ they turned that kind off, an email is queued to them.
 The email itself is written and sent by a job (training/jobs.py), on the queue of
 training/queue.py. The rows are the truth: a job sends the email whose id it carries, once (it
 claims the row first); an email whose job was lost or whose worker died is queued again by
-`requeue_stale` (run by `flask notifications send-due`).
+`requeue_stale` (run by `flask notifications send-due`); the job's side of the rows is
+training/services/email_delivery.py.
 
 Callers add notifications inside their own transaction and call `send_pending()` after their
 commit: the jobs must not run before the rows they name are visible.
@@ -114,7 +115,7 @@ def read_unsubscribe_token(token: str, secret: str) -> tuple[str, str] | None:
 # --- recording ------------------------------------------------------------------------------
 
 
-def _pending() -> list[int]:
+def pending_ids() -> list[int]:
     return db.session.info.setdefault(_PENDING, [])
 
 
@@ -204,7 +205,7 @@ def notify_once(kind: str, items: list[tuple[User, dict[str, Any], str]], now: d
             )
     if emails:
         ids = db.session.scalars(sa.insert(OutboundEmail).returning(OutboundEmail.id), emails).all()
-        _pending().extend(ids)
+        pending_ids().extend(ids)
     return len(recorded)
 
 
@@ -246,7 +247,7 @@ def _add_email(email: OutboundEmail) -> None:
     email.lease_until = utcnow() + timedelta(seconds=current_app.config["EMAIL_REQUEUE_AFTER"])
     db.session.add(email)
     db.session.flush()
-    _pending().append(email.id)
+    pending_ids().append(email.id)
 
 
 def send_pending() -> int:
@@ -266,98 +267,6 @@ def send_pending() -> int:
 
 def discard_pending() -> None:
     db.session.info.pop(_PENDING, None)
-
-
-# --- the job's side -------------------------------------------------------------------------
-
-
-def claim_email(email_id: int, lease_seconds: int, now: datetime | None = None) -> OutboundEmail | None:
-    """Take the email for sending: None when it is sent, cancelled, failed, or being sent by
-    another job whose claim has not expired. One UPDATE decides, so two jobs for one email
-    cannot both win."""
-    now = now or utcnow()
-    claimed = db.session.execute(
-        sa.update(OutboundEmail)
-        .where(
-            OutboundEmail.id == email_id,
-            sa.or_(
-                OutboundEmail.status == OutboundEmail.QUEUED,
-                sa.and_(OutboundEmail.status == OutboundEmail.SENDING, OutboundEmail.lease_until < now),
-            ),
-        )
-        .values(
-            status=OutboundEmail.SENDING,
-            lease_until=now + timedelta(seconds=lease_seconds),
-            attempts=OutboundEmail.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return None
-    return db.session.get(OutboundEmail, email_id, populate_existing=True)
-
-
-def mark_sent(email: OutboundEmail) -> None:
-    email.status, email.sent_at, email.last_error = OutboundEmail.SENT, utcnow(), ""
-    email.body_text = email.body_html = ""  # the secret links of account emails go with them
-    db.session.commit()
-
-
-def record_failure(email: OutboundEmail, error: str, final: bool, requeue_after: int) -> None:
-    """A try failed: queued again for the next retry, or failed for good (the admin's retry)."""
-    email.last_error = error[:500]
-    email.status = OutboundEmail.FAILED if final else OutboundEmail.QUEUED
-    email.lease_until = utcnow() + timedelta(seconds=requeue_after)
-    db.session.commit()
-
-
-def requeue_stale(now: datetime | None = None) -> int:
-    """Queue again the emails whose job was lost (queued past their time) or whose worker died
-    while sending (claim expired). A job sends nothing twice: the claim decides."""
-    now = now or utcnow()
-    ids = list(
-        db.session.scalars(
-            select(OutboundEmail.id).where(
-                OutboundEmail.status.in_((OutboundEmail.QUEUED, OutboundEmail.SENDING)),
-                OutboundEmail.lease_until < now,
-            )
-        )
-    )
-    if ids:
-        log.warning("%d email(s) queued again (their job was lost or their worker died)", len(ids))
-        db.session.info.setdefault(_PENDING, []).extend(ids)
-    return len(ids)
-
-
-def retry_failed(requeue_after: int) -> int:
-    """The admin's retry: every failed email is queued again, with its retries."""
-    ids = list(
-        db.session.scalars(select(OutboundEmail.id).where(OutboundEmail.status == OutboundEmail.FAILED))
-    )
-    if ids:
-        db.session.execute(
-            sa.update(OutboundEmail)
-            .where(OutboundEmail.id.in_(ids))
-            .values(status=OutboundEmail.QUEUED, lease_until=utcnow() + timedelta(seconds=requeue_after))
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-        _pending().extend(ids)
-    return len(ids)
-
-
-def email_counts() -> dict[str, int]:
-    rows = db.session.execute(select(OutboundEmail.status, sa.func.count()).group_by(OutboundEmail.status))
-    counts = {
-        OutboundEmail.QUEUED: 0,
-        OutboundEmail.SENDING: 0,
-        OutboundEmail.SENT: 0,
-        OutboundEmail.FAILED: 0,
-    }
-    for status, count in rows:
-        counts[status] = count
-    return counts
 
 
 # --- the person's list ----------------------------------------------------------------------

@@ -33,7 +33,7 @@ from training.models import (
     User,
 )
 from training.models.base import utcnow
-from training.services import notifications
+from training.services import email_delivery, notifications
 
 REMIND_BEFORE = timedelta(hours=24)
 INACTIVE_EVERY = timedelta(days=7)
@@ -54,7 +54,7 @@ def send_due(now: datetime | None = None) -> DueReport:
     report = DueReport()
     report.session_reminders = record_session_reminders(now)
     report.inactive_reminders = record_inactive_reminders(now)
-    report.requeued = notifications.requeue_stale(now)
+    report.requeued = email_delivery.requeue_stale(now)
     db.session.commit()
     report.queued_jobs = notifications.send_pending()
     return report

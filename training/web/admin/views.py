@@ -18,11 +18,11 @@ from training.web.admin.forms import ROLE_LABELS, AssignTrainerForm, CityForm, R
 def index():
     """The overview: emails on their way and failed, the job queue (with Redis)."""
     from training import queue
-    from training.services import notifications
+    from training.services import email_delivery
 
     return render_template(
         "admin/overview.html",
-        emails=notifications.email_counts(),
+        emails=email_delivery.email_counts(),
         jobs=queue.queue_counts(),
         uses_redis=queue.uses_redis(),
         form=FlaskForm(),
@@ -33,10 +33,10 @@ def index():
 @role_required("admin")
 def retry_emails():
     from training import queue
-    from training.services import notifications
+    from training.services import email_delivery, notifications
 
     if FlaskForm().validate_on_submit():
-        count = notifications.retry_failed(current_app.config["EMAIL_REQUEUE_AFTER"])
+        count = email_delivery.retry_failed(current_app.config["EMAIL_REQUEUE_AFTER"])
         queue.clear_failed_jobs()
         notifications.send_pending()
         flash(_("%(count)d failed email(s) queued again.", count=count), "success")
