@@ -42,7 +42,7 @@ LEARNING = ("/learn/S/", "/learn/S/S", "/S/S")  # modules, lessons, case studies
 EVERY_ONE = {"anonymous": LEARNING, "trainee": LEARNING, "trainer": (), "admin": ()}
 LESSONS = {p.parent.name + "/" + p.name.split(".")[0] for p in (ROOT / "modules").glob("*/[0-9]*.en.md")}
 SKIP = re.compile(
-    r"/auth/logout|/export|/data\.json|\.(csv|xlsx|json|png|jpe?g|webp|gif|svg|pdf)$|^/static/|/images/"
+    r"/auth/logout|/export|/data\.json|\.(csv|xlsx|json|ics|png|jpe?g|webp|gif|svg|pdf)$|^/static/|/images/"
 )
 KIND_PARTS = ((re.compile(r"/\d+(?=/|$)"), "/N"), (re.compile(r"/[^/]*-[^/]*"), "/S"))  # ids, slugs
 LESSON = re.compile(r"^/learn/(?!glossary/)[^/]+/[^/?]+$")  # /learn/<module>/<lesson>
