@@ -19,6 +19,8 @@ from training.content.render import (
     render_markdown_strictly,
 )
 
+# CPU seconds of this thread, not wall time: other processes on a loaded machine do not count,
+# and the bound is about the work a text costs (a quadratic renderer took a minute and more).
 SECONDS = 3.0  # generous: measured 0.05–0.55 s each on the shared 2-core machine under load
 PEAK_BYTES = 50 * 1024 * 1024
 
@@ -66,9 +68,9 @@ PATHOLOGICAL = {
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=list(PATHOLOGICAL))
 def test_a_pathological_text_renders_within_budget(text):
     assert len(text) <= MAX_MARKDOWN_CHARS
-    started = time.monotonic()
+    started = time.thread_time()
     html = render_markdown(text)
-    elapsed = time.monotonic() - started
+    elapsed = time.thread_time() - started
     assert isinstance(html, str) and html
     assert elapsed < SECONDS, f"{elapsed:.1f} s"
 

@@ -6,7 +6,8 @@ recurses once per level of nested lists and quotes. So, before rendering, list a
 nested deeper than MAX_NESTING are escaped (they show as text) and indentation is cut to that
 depth; square brackets and parentheses without a partner, or nested deeper than MAX_BRACKET_DEPTH,
 are escaped (a backslash: they show as they are written, but start no link). Texts longer than
-MAX_MARKDOWN_CHARS are not rendered, and rendering stops past RENDER_SECONDS: then the text is
+MAX_MARKDOWN_CHARS are not rendered, and rendering stops past RENDER_SECONDS of the thread's CPU
+time (not wall time, so a busy machine does not refuse a sound text): then the text is
 shown as plain paragraphs (`render_markdown`), and forms refuse it (`markdown_problem`).
 """
 
@@ -151,7 +152,7 @@ def render_markdown_strictly(text: str, seconds: float = RENDER_SECONDS) -> str:
     """render_markdown, raising MarkdownRefused over the length or the time budget."""
     if len(text) > MAX_MARKDOWN_CHARS:
         raise MarkdownRefused("too_long")
-    deadline = time.monotonic() + seconds
+    deadline = time.thread_time() + seconds
     text = GLOSSARY_LINK_RE.sub(lambda m: f"]({GLOSSARY_URL}{m.group(1)})", text)
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
     md.treeprocessors.register(BalancedBrackets(md), "balanced_brackets", 25)  # before "inline" (20)
@@ -177,7 +178,7 @@ def plain_paragraphs(text: str) -> str:
 
 
 def _check(deadline: float) -> None:
-    if time.monotonic() > deadline:
+    if time.thread_time() > deadline:
         raise MarkdownRefused("too_complex")
 
 
