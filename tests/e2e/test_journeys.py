@@ -340,7 +340,7 @@ def expect_results(page: Page, ui: UI, city_id: str, city_name: str, total: int)
 
 
 def expect_module_complete(page: Page, ui: UI) -> None:
-    page.locator('header a[href="/learn/my"]').click()
+    page.locator('header a.brand[href="/learn/my"]').click()
     expect(page).to_have_url(re.compile(r"/learn/my$"))
     card = page.locator("main article.card").filter(has=page.locator(f'a[href="/learn/{MODULE}/"]'))
     expect(card).to_have_count(1)

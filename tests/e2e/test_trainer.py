@@ -48,7 +48,7 @@ def test_trainer_runs_a_cohort(page: Page, live_app, console):
     # The trainer creates a cohort for Kunming with the adaptation module.
     page.goto("/auth/login")
     log_in(page, trainer_email)
-    page.locator('header a[href="/cohorts/"]').click()
+    page.locator('header a.brand[href="/cohorts/"]').click()
     page.locator('main a[href="/cohorts/new"]').click()
     form = page.locator("main form")
     form.locator('input[name="name"]').fill("Kunming delegation")
