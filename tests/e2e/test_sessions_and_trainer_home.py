@@ -11,7 +11,7 @@ from pathlib import Path
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import PASSWORD, log_in, unique_email
+from tests.e2e.test_journeys import PASSWORD, click_log_out, log_in, unique_email
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CITY = "Harbin"
@@ -134,7 +134,7 @@ def test_trainer_home_sessions_and_calendar_in_both_languages(page: Page, live_a
     page.locator("main form.stack button[type='submit']").click()
     expect(page.locator("main")).to_contain_text("14:00–16:30 (China Standard Time, UTC+8)")
     _shoot(page, "sessions-en")
-    page.locator('header form[action="/auth/logout"] button').click()
+    click_log_out(page)
 
     # A delegate (Chinese) sees the sessions on My learning and downloads the .ics.
     page.goto("/auth/login")
