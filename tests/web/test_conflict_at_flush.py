@@ -109,13 +109,15 @@ def test_two_delegates_saving_the_same_question_at_once_one_is_told(live, monkey
     for t in threads:
         t.join(timeout=60)
     statuses = sorted(getattr(r, "status_code", repr(r)) for r in results)
-    assert statuses == [302, 409], [getattr(r, "status_code", r) for r in results]
-    loser = next(r for r in results if r.status_code == 409)
+    # The second delegate's own rating is stored (issue 16: no false "not saved"); they are told
+    # so, and shown the colleague's shared answer next to their input (200, not an error).
+    assert statuses == [200, 302], [getattr(r, "status_code", r) for r in results]
+    loser = next(r for r in results if r.status_code == 200)
     winner_note = "first" if loser is results[1] else "second"
     loser_note = "second" if winner_note == "first" else "first"
     html = loser.get_data(as_text=True)
     # Both answers are shown: the colleague's, now saved, and the delegate's own, kept in the form.
-    assert "A colleague changed this answer" in html
+    assert "Your ratings are saved." in html and "It was not saved" not in html
     assert f"{winner_note} delegate&#39;s note" in html
     assert f">{loser_note} delegate&#39;s note</textarea>" in html
     after = _answer(app, city_id)
@@ -124,8 +126,9 @@ def test_two_delegates_saving_the_same_question_at_once_one_is_told(live, monkey
 
 def test_a_conflict_met_at_an_autoflush_is_the_same_conflict(live, monkeypatch):
     """The colleague's UPDATE lands between this request's read and its write (here in the
-    request's own transaction, which SQLite's write lock would otherwise forbid): 409 with both
-    answers, nothing of this delegate's is written — on SQLite and on PostgreSQL alike."""
+    request's own transaction, which SQLite's write lock would otherwise forbid): the delegate's
+    own rating is kept and they are told so with both answers shown (issue 16), the city's shared
+    answer stays the colleague's — on SQLite and on PostgreSQL alike."""
     app, (one, one_email, _two, _two_email, city_id) = live
     client = _client(app, one_email)
     url = f"/scorecard/city/{city_id}/essential/1"
@@ -148,10 +151,10 @@ def test_a_conflict_met_at_an_autoflush_is_the_same_conflict(live, monkeypatch):
     monkeypatch.setattr(sc, "apply_changes", colleague_first)
     data = {f"{QID}-score": "2", f"{QID}-comments": "my own words", f"{QID}-version": str(version)}
     response = client.post(url, data=data)
-    assert response.status_code == 409
+    assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "A colleague changed this answer" in html and ">my own words</textarea>" in html
-    assert _changes(app) == changes_before  # nothing of this delegate's was written
+    assert "Your ratings are saved." in html and ">my own words</textarea>" in html
+    assert _changes(app) == changes_before  # the shared answer's history has nothing of theirs
     assert _answer(app, city_id).comments != "my own words"
 
 

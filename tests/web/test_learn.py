@@ -118,7 +118,7 @@ def test_lesson_and_module_pages_read_a_fixed_small_number_of_queries(
             assert client.get(MODULE).status_code == 200
         counts.append((lesson_page.count, module_page.count))
         learning.record_lesson_done(user, lesson)
-    assert counts[0] == (2, 4), counts
+    assert counts[0] == (3, 5), counts  # each with the unread-notifications count
     assert len(set(counts)) == 1, counts
 
 
@@ -133,3 +133,23 @@ def test_the_module_page_counts_only_active_lessons_and_a_missing_module_is_404(
     assert client.get(f"{MODULE}{lessons[-1].slug}").status_code == 404
     assert client.get("/learn/no-such-module/").status_code == 404
     assert client.get("/learn/no-such-module/a-lesson").status_code == 404
+
+
+def test_a_kept_lesson_page_never_carries_another_persons_unread_count(app, client, login, monkeypatch):
+    """The lesson page is drawn once and kept; the unread-notifications badge is one person's and
+    is filled in for each request (training/web/chrome.py), never kept with the page."""
+    from training.extensions import db
+    from training.services import notifications
+
+    monkeypatch.setitem(app.extensions, curriculum_cache.EXTENSION, curriculum_cache.CurriculumCache(3600))
+    module, _ = factories.adaptation()
+    url = f"{MODULE}{learning.list_lessons(module)[0].slug}"
+    busy, quiet = factories.user(name="Busy"), factories.user(name="Quiet")
+    for n in range(3):
+        notifications.notify(busy, notifications.CERTIFICATE_ISSUED, {"n": n}, email=False)
+    db.session.commit()
+    login(busy)
+    assert 'class="badge" aria-label="3 unread"' in client.get(url).get_data(as_text=True)  # drawn, kept
+    login(quiet)
+    page = client.get(url).get_data(as_text=True)
+    assert "unread" not in page and "__ACADEMY_" not in page

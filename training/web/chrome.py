@@ -33,7 +33,8 @@ EXTENSION = "academy.header_cache"
 CSRF_SLOT = "__ACADEMY_CSRF_SLOT__"
 NEXT_SLOT = "__ACADEMY_NEXT_SLOT__"
 FLASH_SLOT = "__ACADEMY_FLASH_SLOT__"
-_SLOTS = re.compile("|".join((CSRF_SLOT, NEXT_SLOT, FLASH_SLOT)))
+NOTICE_SLOT = "__ACADEMY_NOTICE_SLOT__"
+_SLOTS = re.compile("|".join((CSRF_SLOT, NEXT_SLOT, FLASH_SLOT, NOTICE_SLOT)))
 # Set on `g` while a page is drawn to be kept: the slots stay in it.
 _DRAWING_TO_KEEP = "academy_drawing_to_keep"
 
@@ -81,6 +82,14 @@ def flashes() -> Markup | str:
     return current_app.jinja_env.get_template("_flashes.html").make_module({"messages": messages}).__html__()
 
 
+def notifications_bar() -> Markup | str:
+    """The visitor's unread notifications (templates/notifications/_badge.html): their slot while
+    a page is drawn to be kept — a count is one person's, never part of a kept page."""
+    if g.get(_DRAWING_TO_KEEP):
+        return NOTICE_SLOT
+    return Markup(render_template("notifications/_badge.html"))  # noqa: S704 - drawn by Jinja, autoescaped
+
+
 def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
     """`render_template(template_name, **context)`, drawn once per `owner` (a frozen copy with a
     `memo`), `variant` (what else of the visitor the page shows), role, language, path and mount
@@ -96,7 +105,12 @@ def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
         finally:
             g.pop(_DRAWING_TO_KEEP, None)
         owner.memo[key] = page
-    filling = {CSRF_SLOT: generate_csrf(), NEXT_SLOT: str(escape(_here())), FLASH_SLOT: str(flashes())}
+    filling = {
+        CSRF_SLOT: generate_csrf(),
+        NEXT_SLOT: str(escape(_here())),
+        FLASH_SLOT: str(flashes()),
+        NOTICE_SLOT: str(notifications_bar()),
+    }
     return _SLOTS.sub(lambda slot: filling[slot.group()], page)
 
 
@@ -105,3 +119,4 @@ def init_chrome(app: Flask) -> None:
     app.jinja_env.globals["site_header"] = site_header
     app.jinja_env.globals["csrf_value"] = csrf_value
     app.jinja_env.globals["flashes"] = flashes
+    app.jinja_env.globals["notifications_bar"] = notifications_bar
