@@ -77,17 +77,11 @@ def _display_width(value: CellValue) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def to_xlsx(table: Table) -> bytes:
-    """One sheet: bold, frozen header row and column widths fitted to the content (capped).
-
-    Text is always stored as text (data type "s"), so even a neutralised cell can never become a
-    formula; characters that XML cannot hold are dropped.
-    """
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title(table.title)
+def write_rows(sheet, headers: list[str], rows: list[list[CellValue]]) -> None:
+    """A bold, frozen header row, then the rows: text always stored as text (data type "s"), so
+    even a neutralised cell can never become a formula; characters XML cannot hold dropped."""
     bold = Font(bold=True)
-    for row_index, values in enumerate([table.headers, *table.rows], start=1):
+    for row_index, values in enumerate([headers, *rows], start=1):
         for column_index, value in enumerate(values, start=1):
             cell = sheet.cell(row=row_index, column=column_index)
             value = neutralise(value)
@@ -99,6 +93,18 @@ def to_xlsx(table: Table) -> bytes:
             if row_index == 1:
                 cell.font = bold
     sheet.freeze_panes = "A2"
+
+
+def to_xlsx(table: Table) -> bytes:
+    """One sheet: bold, frozen header row and column widths fitted to the content (capped).
+
+    Text is always stored as text (data type "s"), so even a neutralised cell can never become a
+    formula; characters that XML cannot hold are dropped.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(table.title)
+    write_rows(sheet, table.headers, table.rows)
     for column_index in range(1, len(table.headers) + 1):
         values = [table.headers[column_index - 1]] + [
             row[column_index - 1] for row in table.rows if column_index <= len(row)

@@ -8,14 +8,13 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from training.models import Module
-from training.services.exports import CellValue, neutralise, sheet_title
+from training.services.exports import CellValue, sheet_title
 from training.services.programmes.learning import MIN_TRAINEES, GainFigure, GainTable
 from training.services.programmes.report import ProgrammeReport
+from training.services.spreadsheets import write_rows
 
 H = {
     "city": "City / 城市",
@@ -127,19 +126,7 @@ def _gain_cells(figure: GainFigure) -> list[CellValue]:
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[CellValue]]) -> None:
     sheet = workbook.create_sheet(sheet_title(title))
-    bold = Font(bold=True)
-    for r, values in enumerate([headers, *rows], start=1):
-        for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c)
-            value = neutralise(value)
-            if isinstance(value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell.data_type = "s"
-            else:
-                cell.value = value
-            if r == 1:
-                cell.font = bold
-    sheet.freeze_panes = "A2"
+    write_rows(sheet, headers, rows)
     for c in range(1, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(c)].width = 14 if c > 2 else 30
 
