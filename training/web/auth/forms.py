@@ -46,16 +46,9 @@ class _CityAndLanguage:
     )
 
 
-class RegisterForm(_CityAndLanguage, FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
-    email = EmailField(
-        _l("Email"),
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Email(_l("Enter a valid email address.")),
-            Length(max=254),
-        ],
-    )
+class _NewPassword:
+    """A new password, typed twice (registration, an invited official's account)."""
+
     password = PasswordField(
         _l("Password"),
         validators=[
@@ -69,6 +62,18 @@ class RegisterForm(_CityAndLanguage, FlaskForm):
         validators=[
             DataRequired(_l("Repeat the password.")),
             EqualTo("password", _l("The passwords do not match.")),
+        ],
+    )
+
+
+class RegisterForm(_NewPassword, _CityAndLanguage, FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter a valid email address.")),
+            Length(max=254),
         ],
     )
 

@@ -3,10 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
-from training.web.auth.forms import MIN_PASSWORD, StrongPassword, _CityAndLanguage
+from training.web.auth.forms import _CityAndLanguage, _NewPassword
 
 
 class EnrolListForm(FlaskForm):
@@ -15,22 +15,7 @@ class EnrolListForm(FlaskForm):
     digest = HiddenField()
 
 
-class InvitedAccountForm(_CityAndLanguage, FlaskForm):
+class InvitedAccountForm(_NewPassword, _CityAndLanguage, FlaskForm):
     """The account of an invited address: the email is the invitation's (not a field)."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            DataRequired(_l("Choose a password.")),
-            Length(min=MIN_PASSWORD, max=200, message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD)),
-            StrongPassword(),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[
-            DataRequired(_l("Repeat the password.")),
-            EqualTo("password", _l("The passwords do not match.")),
-        ],
-    )
