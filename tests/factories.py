@@ -66,9 +66,9 @@ def member_of(u: User, city_name: str = "Chengdu", how: str = "admin", granted_b
 
 def assign(trainer: User, city_name: str = "Chengdu"):
     """Assign a trainer to the city (as an admin would)."""
-    from training.services import city_access
+    from training.services import trainer_cities
 
-    assignment = city_access._add_assignment(trainer, city(city_name), "admin", None)
+    assignment = trainer_cities._add_assignment(trainer, city(city_name), "admin", None)
     db.session.commit()
     return assignment
 

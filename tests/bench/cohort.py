@@ -31,9 +31,9 @@ def _populate(n: int) -> tuple[int, str]:
         city=None,
         role=Role.TRAINER,
     )
-    from training.services import city_access
+    from training.services import trainer_cities
 
-    city_access._add_assignment(trainer, city, "admin", None)  # as an admin would
+    trainer_cities._add_assignment(trainer, city, "admin", None)  # as an admin would
     values = cohorts.CohortValues("Bench cohort", city, None, None, [m.id for m in modules], [trainer.id])
     cohort = cohorts.create_cohort(trainer, values)
     db.session.execute(

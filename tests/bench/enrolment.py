@@ -29,7 +29,7 @@ from sqlalchemy import event, func, insert, select
 from tests.conftest import _make_database, build_app
 from training.extensions import db
 from training.models import CohortInvitation, Module, Role, User
-from training.services import accounts, cities, city_access, cohorts
+from training.services import accounts, cities, cohorts, trainer_cities
 
 ROWS = 500
 REPEAT = 3
@@ -45,7 +45,7 @@ def _populate(rows: int) -> tuple[int, str]:
         city=None,
         role=Role.TRAINER,
     )
-    city_access._add_assignment(trainer, wuhan, "admin", None)  # as an admin would
+    trainer_cities._add_assignment(trainer, wuhan, "admin", None)  # as an admin would
     module_ids = list(db.session.scalars(select(Module.id).order_by(Module.position)))
     values = cohorts.CohortValues("Bench enrolment", wuhan, None, None, module_ids, [trainer.id])
     cohort = cohorts.create_cohort(trainer, values)

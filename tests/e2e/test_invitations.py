@@ -14,7 +14,7 @@ from tests.e2e.test_journeys import PASSWORD, log_in, log_out, unique_email
 
 def _trainer_and_cohort(app, email: str) -> str:
     from training.models import Role
-    from training.services import accounts, cities, city_access, cohorts, learning
+    from training.services import accounts, cities, cohorts, learning, trainer_cities
 
     with app.app_context():
         trainer = accounts.register_user(
@@ -24,7 +24,7 @@ def _trainer_and_cohort(app, email: str) -> str:
             name="Admin Assigning", email=f"admin-{email}", password=PASSWORD, city=None, role=Role.ADMIN
         )
         city = next(c for c in cities.list_cities() if c.name_en == "Kunming")
-        city_access.assign_trainer_city(trainer, city, admin)  # a trainer runs cohorts of their cities
+        trainer_cities.assign_trainer_city(trainer, city, admin)  # a trainer runs cohorts of their cities
         module = next(m for m in learning.list_modules() if m.slug == "climate-adaptation")
         factories.assign(trainer, city.name_en)  # trainers act in the cities an admin assigned
         values = cohorts.CohortValues(

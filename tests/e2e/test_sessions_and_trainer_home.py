@@ -22,7 +22,16 @@ def _world(app) -> dict:
     """A trainer of a Harbin cohort with a locked-out delegate and a disagreement."""
     from tests.services.test_quizzes import _wrong
     from training.models import QuizAttempt, Role
-    from training.services import accounts, city_access, cohort_sessions, cohorts, learning, quizzes, workshop
+    from training.services import (
+        accounts,
+        city_access,
+        cohort_sessions,
+        cohorts,
+        learning,
+        quizzes,
+        trainer_cities,
+        workshop,
+    )
     from training.services import scorecard as sc
 
     with app.app_context():
@@ -33,7 +42,7 @@ def _world(app) -> dict:
         trainer = accounts.register_user(
             name="Trainer Tao", email=unique_email("trainer"), password=PASSWORD, city=None, role=Role.TRAINER
         )
-        city_access.assign_trainer_city(trainer, city, admin)
+        trainer_cities.assign_trainer_city(trainer, city, admin)
         module = learning.get_module("climate-adaptation")
         cohort = cohorts.create_cohort(
             trainer,

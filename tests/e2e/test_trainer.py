@@ -28,7 +28,7 @@ from tests.e2e.test_journeys import (
 def _make_trainer(app, email: str, cities: tuple[str, ...] = ("Kunming", "Nanning", "Lhasa")) -> None:
     """A trainer an admin assigned to the cities the journeys use."""
     from training.models import Role
-    from training.services import accounts, city_access
+    from training.services import accounts, city_access, trainer_cities
 
     with app.app_context():
         trainer = accounts.register_user(
@@ -38,7 +38,7 @@ def _make_trainer(app, email: str, cities: tuple[str, ...] = ("Kunming", "Nannin
             name="Admin Assigning", email=f"admin-{email}", password=PASSWORD, city=None, role=Role.ADMIN
         )
         for name in cities:
-            city_access.assign_trainer_city(trainer, city_access.get_city_by_name(name), admin)
+            trainer_cities.assign_trainer_city(trainer, city_access.get_city_by_name(name), admin)
 
 
 def test_trainer_runs_a_cohort(page: Page, live_app, console):

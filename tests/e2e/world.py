@@ -118,11 +118,11 @@ def _build(app) -> World:
     from training.services import (
         accounts,
         certificates,
-        city_access,
         cohorts,
         learning,
         quizzes,
         scorecard,
+        trainer_cities,
         workshop,
     )
     from training.services.scorecard_history import start_new_assessment
@@ -156,7 +156,7 @@ def _build(app) -> World:
 
         trainers = list(users["trainer"].values())
         for trainer in trainers:  # trainers act only in the cities an admin assigned them to
-            city_access.assign_trainer_city(trainer, city, users["admin"]["en"])
+            trainer_cities.assign_trainer_city(trainer, city, users["admin"]["en"])
         cohort = cohorts.create_cohort(
             trainers[0],
             cohorts.CohortValues(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests import factories
 from training.extensions import db
 from training.models import CityMembership, Role
-from training.services import accounts, city_access, cohorts, workshop
+from training.services import accounts, city_access, cohorts, trainer_cities, workshop
 from training.services import scorecard as sc
 from training.services import scorecard_history as history
 
@@ -138,9 +138,9 @@ def test_trainers_act_only_in_assigned_cities(db_session):
         history.start_new_assessment(trainer, beijing)
 
     with pytest.raises(city_access.NotAllowed):
-        city_access.approve_trainer_city(city_access.request_trainer_city(trainer, beijing), trainer)
-    request = city_access.request_trainer_city(trainer, beijing)
-    assignment = city_access.approve_trainer_city(request, admin)
+        trainer_cities.approve_trainer_city(trainer_cities.request_trainer_city(trainer, beijing), trainer)
+    request = trainer_cities.request_trainer_city(trainer, beijing)
+    assignment = trainer_cities.approve_trainer_city(request, admin)
     assert assignment.how == "request" and assignment.granted_by_id == admin.id
     cohort = cohorts.create_cohort(trainer, values)
     assert cohorts.can_manage_cohort(trainer, cohort) and sc.can_view_city_scorecard(trainer, beijing)
@@ -153,12 +153,12 @@ def test_trainers_act_only_in_assigned_cities(db_session):
         )
     assert refused.value.names == [stranger.name]
 
-    city_access.revoke_trainer_city(assignment, admin)
+    trainer_cities.revoke_trainer_city(assignment, admin)
     assert not cohorts.can_manage_cohort(trainer, cohort)
     assert not sc.can_view_city_scorecard(trainer, beijing)
     with pytest.raises(city_access.NotAllowed):
-        city_access.assign_trainer_city(trainer, beijing, trainer)
-    city_access.assign_trainer_city(trainer, beijing, admin)
+        trainer_cities.assign_trainer_city(trainer, beijing, trainer)
+    trainer_cities.assign_trainer_city(trainer, beijing, admin)
     assert sc.can_view_city_scorecard(trainer, beijing)
 
 
@@ -206,5 +206,5 @@ def test_a_deleted_account_leaves_every_delegation_and_city(db_session):
     privacy.delete_account(trainee)
     privacy.delete_account(trainer)
     wuhan = factories.city("Wuhan")
-    assert city_access.list_members(wuhan) == [] and city_access.list_assignments() == []
+    assert city_access.list_members(wuhan) == [] and trainer_cities.list_assignments() == []
     assert city_access.list_pending_requests() == []

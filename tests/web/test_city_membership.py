@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests import factories
 from training.models import Role
-from training.services import city_access, cohorts, workshop
+from training.services import city_access, cohorts, trainer_cities, workshop
 from training.services import scorecard as sc
 
 
@@ -145,7 +145,7 @@ def test_a_trainer_asks_for_a_city_and_an_admin_approves(client, login):
         client.post("/admin/trainers", data={"trainer": str(other.id), "city": str(lhasa.id)}).status_code
         == 302
     )
-    (assignment,) = [a for a in city_access.list_assignments() if a.trainer.id == other.id]
+    (assignment,) = [a for a in trainer_cities.list_assignments() if a.trainer.id == other.id]
     assert client.post(f"/admin/trainers/{assignment.assignment.id}/revoke").status_code == 302
     assert not city_access.is_assigned_trainer(other, lhasa)
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
-from training.services import accounts, cities, city_access
+from training.services import accounts, cities, city_access, trainer_cities
 from training.web.access import role_required
 from training.web.admin import bp
 from training.web.admin.forms import ROLE_LABELS, AssignTrainerForm, CityForm, RoleForm
@@ -125,7 +125,7 @@ def _assign_form() -> AssignTrainerForm:
     form = AssignTrainerForm()
     locale = current_locale()
     form.trainer.choices = [SelectChoice("0", _("Choose a trainer…"))] + [
-        SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in city_access.list_trainers()
+        SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in trainer_cities.list_trainers()
     ]
     form.city.choices = [SelectChoice("0", _("Choose a city…"))] + [
         SelectChoice(str(c.id), c.label(locale)) for c in cities.list_cities()
@@ -142,7 +142,7 @@ def trainers():
         trainer, city = accounts.get_user(form.trainer.data), cities.get_city(form.city.data)
         if trainer is None or city is None:
             abort(404)
-        city_access.assign_trainer_city(trainer, city, current_user)
+        trainer_cities.assign_trainer_city(trainer, city, current_user)
         flash(
             _("%(name)s is assigned to %(city)s.", name=trainer.name, city=city.name(current_locale())),
             "success",
@@ -151,7 +151,7 @@ def trainers():
     return render_template(
         "admin/trainers.html",
         form=form,
-        assignments=city_access.list_assignments(),
+        assignments=trainer_cities.list_assignments(),
         requests=city_access.list_pending_requests(kind=city_access.TRAINER),
         member_requests=city_access.list_pending_requests(kind=city_access.MEMBER),
         csrf_form=FlaskForm(),
@@ -161,11 +161,11 @@ def trainers():
 @bp.post("/trainers/<int:assignment_id>/revoke")
 @role_required("admin")
 def revoke_trainer(assignment_id: int):
-    assignment = city_access.get_assignment(assignment_id)
+    assignment = trainer_cities.get_assignment(assignment_id)
     if assignment is None:
         abort(404)
     if FlaskForm().validate_on_submit():
-        city_access.revoke_trainer_city(assignment, current_user)
+        trainer_cities.revoke_trainer_city(assignment, current_user)
         flash(_("The assignment is revoked."), "success")
     return redirect(url_for("admin.trainers"))
 
@@ -179,10 +179,10 @@ def decide_trainer_request(request_id: int, decision: str):
     if FlaskForm().validate_on_submit():
         try:
             if decision == "approve":
-                city_access.approve_trainer_city(found, current_user)
+                trainer_cities.approve_trainer_city(found, current_user)
                 flash(_("The request is approved: the trainer is assigned to the city."), "success")
             else:
-                city_access.refuse_trainer_city(found, current_user)
+                trainer_cities.refuse_trainer_city(found, current_user)
                 flash(_("The request is refused."), "success")
         except city_access.AlreadyDecided:
             flash(_("This request was already answered."), "info")

@@ -19,6 +19,7 @@ from training.services import (
     cohorts,
     exports,
     learning,
+    trainer_cities,
     trainer_home,
 )
 from training.services import evaluation as evaluation_service
@@ -92,7 +93,7 @@ def _city_request_form() -> CityRequestForm:
     """The cities a trainer may still ask for (not assigned, not already asked)."""
     form = CityRequestForm()
     taken = {c.id for c in city_access.list_trainer_cities(current_user)}
-    taken |= {c.id for c in city_access.list_pending_trainer_requests(current_user)}
+    taken |= {c.id for c in trainer_cities.list_pending_trainer_requests(current_user)}
     locale = current_locale()
     form.city.choices = [SelectChoice("0", _("Choose a city…"))] + [
         SelectChoice(str(c.id), c.label(locale)) for c in cities.list_cities() if c.id not in taken
@@ -113,7 +114,7 @@ def index():
         counts={a.cohort.id: a.members for a in attention},
         attention=attention,
         my_cities=city_access.list_trainer_cities(current_user) if trainer else [],
-        asked=city_access.list_pending_trainer_requests(current_user) if trainer else [],
+        asked=trainer_cities.list_pending_trainer_requests(current_user) if trainer else [],
         city_form=_city_request_form() if trainer else None,
     )
 
@@ -127,7 +128,7 @@ def request_city():
         city = cities.get_city(form.city.data)
         if city is None:
             abort(404)
-        city_access.request_trainer_city(current_user, city)
+        trainer_cities.request_trainer_city(current_user, city)
         flash(
             _(
                 "Your request to train in %(city)s is sent to the administrators.",
