@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import axe_violations, require_axe
 from tests.e2e.test_journeys import PASSWORD
 from tests.e2e.world import ARTIFACTS, HTML_LANG, LANGS, log_in_as
 
@@ -66,6 +67,19 @@ def test_manager_opens_prints_and_downloads(page: Page, live_app, lang: str):
     assert (
         "Gammaport" not in page.locator("#resilience-caption").locator("xpath=ancestor::table").inner_text()
     )
+    require_axe()
+    found = {"programme": axe_violations(page)}
+    # on a phone each chart keeps a readable size and scrolls inside its own (focusable) frame
+    page.set_viewport_size({"width": 375, "height": 800})
+    sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert sizes[0] <= sizes[1], sizes
+    assert page.locator("svg.hbars").first.bounding_box()["width"] >= 500
+    found["programme (phone)"] = axe_violations(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/programmes/")
+    found["programme list"] = axe_violations(page)
+    page.goto(f"/programmes/{programme_id}/")
+    assert not any(found.values()), found
 
     # the printable report, as paper
     page.get_by_role("link", name="可打印报告" if lang == "zh" else "Printable report").click()

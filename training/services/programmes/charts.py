@@ -4,6 +4,7 @@ alternative: its title and description, and the table beside it gives the same f
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 WIDTH = 640
@@ -68,5 +69,24 @@ def hbar_chart(
                 HBar(LABEL, round(top + offset + s * BAR, 1), round(width, 1), s, value, fmt.format(value))
             )
         out.append(row)
-    ticks = [(round(LABEL + plot_width * f, 1), fmt.format(maximum * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
+    ticks = [(round(LABEL + plot_width * v / maximum, 1), fmt.format(v)) for v in tick_values(maximum)]
     return HChart(WIDTH, height, LABEL, plot_width, out, ticks, series)
+
+
+def tick_values(maximum: float) -> list[float]:
+    """Round gridline values from 0 to `maximum` (at most six): whole multiples of 1, 2, 2.5
+    (from 25 up) or 5 times a power of ten — the charts count people, modules and points — and
+    the maximum itself at the end when it is not one of them (a scale's top, such as the
+    preliminary scorecard's 141, is worth reading), in place of the last one if it would crowd
+    it."""
+    if maximum <= 0:
+        return [0.0]
+    magnitude = max(1, 10 ** math.floor(math.log10(maximum / 5)))
+    multiples = (1, 2, 2.5, 5, 10) if magnitude >= 10 else (1, 2, 5, 10)
+    step = next(m * magnitude for m in multiples if maximum / (m * magnitude) <= 5)
+    values = [i * step for i in range(int(maximum / step + 1e-9) + 1)]
+    if maximum - values[-1] >= maximum / 12:  # room for both labels
+        values.append(maximum)
+    elif values[-1] < maximum:
+        values[-1] = maximum
+    return values
