@@ -41,6 +41,7 @@ QUERIES = (
     ("韧性", "zh"),
     ("预警", "zh"),
     ("城市", "zh"),  # in nearly every Chinese text
+    ("城", "zh"),  # a lone character: every pair that starts with it
     ("绿色债券 试点", "zh"),
     ("early warning", "en"),
     ("green bond", "en"),

@@ -39,17 +39,30 @@ def unpack(typecode: str, data: bytes) -> array:
 def posting_rows(documents: Iterable[tuple[int, dict[str, float]]]) -> list[dict]:
     """The rows for documents given as (id, {token: weight}), grouped by token and block, ids
     ascending. For new documents only: merging with stored rows is `add_postings`'s job."""
-    lists: dict[tuple[str, int], tuple[array, array]] = defaultdict(lambda: (array("I"), array("d")))
+    rows: list[dict] = []
+    lists: dict[str, tuple[array, array]] = {}
+    current = None
+
+    def flush() -> None:
+        rows.extend(
+            {"token": t, "block": current, "doc_ids": pack(ids), "weights": pack(ws)}
+            for t, (ids, ws) in lists.items()
+        )
+        lists.clear()
+
     for doc_id, weights in sorted(documents, key=lambda d: d[0]):
         block = doc_id // SearchPosting.BLOCK_SIZE
+        if block != current:  # ids ascending: one block at a time
+            flush()
+            current = block
         for token, weight in weights.items():
-            ids, ws = lists[token, block]
-            ids.append(doc_id)
-            ws.append(weight)
-    return [
-        {"token": token, "block": block, "doc_ids": pack(ids), "weights": pack(ws)}
-        for (token, block), (ids, ws) in lists.items()
-    ]
+            pair = lists.get(token)
+            if pair is None:
+                pair = lists[token] = (array("I"), array("d"))
+            pair[0].append(doc_id)
+            pair[1].append(weight)
+    flush()
+    return rows
 
 
 def _stored(keys: set[tuple[str, int]]) -> dict[tuple[str, int], tuple[array, array]]:
