@@ -1,9 +1,10 @@
 """The first hour on a phone (375 px) and a desktop (1280 px), in English and Chinese, for every
 role: each role's home, a lesson with a table, the scorecard results and the progress matrix.
 
-What must hold: the header is one line on a desktop and compact on a phone (its menu folds into a
-button that opens without JavaScript); no page scrolls sideways; an English table cell never
-breaks inside a word; the radar names every Essential; the matrix of six modules fits a desktop.
+What must hold: the header, with its search box, is one line on a desktop and compact on a phone
+(its menu, search box included, folds into a button that opens without JavaScript); no page
+scrolls sideways; an English table cell never breaks inside a word; the radar names every
+Essential; the matrix of six modules fits a desktop.
 Screenshots of every page × width × language are kept in test-artifacts/layout/ (git-ignored)."""
 
 from __future__ import annotations
@@ -49,6 +50,15 @@ BROKEN_WORDS_JS = """() => {
     return broken;
 }"""
 
+
+# Each visible item of the header row, in document order: [left, right, vertical middle].
+HEADER_ITEMS_JS = """() => [...document.querySelectorAll(
+    "header .brand, header .site-search input, header .site-search button, header nav.main-nav > ul > li,"
+    + " header .lang-switch button"
+)].filter(el => el.offsetParent !== null).map(el => {
+    const r = el.getBoundingClientRect();
+    return [r.left, r.right, Math.round(r.top + r.height / 2)];
+})"""
 
 _EXTRA: dict[int, dict] = {}
 
@@ -132,12 +142,36 @@ def _check_header(page: Page, width: str, where: str) -> None:
     height = page.evaluate("document.querySelector('header.site-header').getBoundingClientRect().height")
     assert height <= HEADER_MAX[width], f"{where}: the header is {height:.0f} px high"
     menu = page.locator("details.nav-menu > summary")
+    search = page.locator('header [role="search"] input[name="q"]')
     if width == "desktop":
         expect(menu).to_be_hidden()
         expect(page.locator("header nav.main-nav a").first).to_be_visible()
+        expect(search).to_be_visible()
+        # one line: the brand, the search box, every link and the language switch side by side,
+        # each wholly left of the next and inside the window
+        items = page.evaluate(HEADER_ITEMS_JS)
+        middles = [middle for _, _, middle in items]
+        assert max(middles) - min(middles) < 20, f"{where}: the header items are on several lines: {items}"
+        for before, after in zip(items, items[1:], strict=False):
+            assert before[1] <= after[0] + 0.5, f"{where}: header items overlap: {before} {after}"
+        assert items[-1][1] <= WIDTHS["desktop"]["width"], f"{where}: the header is cut off: {items[-1]}"
+        row = page.evaluate("(r => [r.scrollWidth, r.clientWidth])(document.querySelector('.header-row'))")
+        assert row[0] <= row[1], f"{where}: the header row overflows ({row})"
     else:
         expect(menu).to_be_visible()
         expect(page.locator("header nav.main-nav a").first).to_be_hidden()
+        expect(search).to_be_hidden()  # in the Menu
+
+
+def _check_phone_menu(page: Page, where: str) -> None:
+    """The Menu opens over the page with the search box first, then the links."""
+    page.locator("details.nav-menu > summary").click()
+    search = page.locator('header [role="search"] input[name="q"]')
+    expect(search).to_be_visible()
+    expect(page.locator("header nav.main-nav a").first).to_be_visible()
+    box = search.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= WIDTHS["phone"]["width"], f"{where}: {box}"
+    _check_no_sideways_scroll(page, f"{where} (menu open)")
 
 
 def _check_no_sideways_scroll(page: Page, where: str) -> None:
@@ -180,6 +214,13 @@ def test_each_role_first_pages_at_phone_and_desktop_width(page: Page, live_app, 
             page.screenshot(
                 path=str(SHOTS / f"{role}-{lang}-{width}-{name.replace(' ', '-')}.png"), full_page=True
             )
+            if name == "home" and width == "desktop":
+                header = SHOTS / f"{role}-{lang}-desktop-header.png"
+                page.locator("header.site-header").screenshot(path=str(header))
+            if name == "home" and width == "phone":
+                _check_phone_menu(page, where)
+                page.screenshot(path=str(SHOTS / f"{role}-{lang}-phone-menu-open.png"))
+                page.locator("details.nav-menu > summary").click()
 
 
 @pytest.mark.no_js
@@ -194,7 +235,11 @@ def test_the_phone_menu_opens_without_javascript(page: Page, live_app):
     expect(links.get_by_role("link", name="Profile")).to_be_visible()  # the account links, flat
     expect(links.get_by_role("button", name="Log out")).to_be_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "admin-en-phone-menu-open.png"))
+    page.screenshot(path=str(SHOTS / "admin-en-phone-menu-open-no-js.png"))
+    search = page.get_by_role("search").get_by_label("Search lessons, glossary and case studies")
+    search.fill("green bond")
+    search.press("Enter")
+    expect(page.locator("ol.search-results > li").first).to_be_visible()
 
 
 def test_the_account_menu_on_a_desktop(page: Page, live_app):

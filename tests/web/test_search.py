@@ -20,20 +20,32 @@ def _visible_text(fragment: str) -> str:
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment))
 
 
-def test_every_page_has_the_search_box_in_both_languages(client):
+def _header_search(page: str) -> str:
+    header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    return header.split('<form method="get" action="/search" class="site-search" role="search"', 1)[1].split(
+        "</form>", 1
+    )[0]
+
+
+def test_every_page_has_the_search_box_in_its_header_in_both_languages(client):
     lesson = "/learn/nature-based-solutions/03-sponge-cities"
     for url in ("/", "/learn/", "/learn/glossary/", "/case-studies/", lesson):
-        page = client.get(url).get_data(as_text=True)
-        assert 'role="search"' in page and 'action="/search"' in page and 'name="q"' in page, url
-    zh = client.get("/learn/", headers=ZH).get_data(as_text=True)
-    assert "搜索课程、术语表和案例" in zh and ">搜索</button>" in zh
+        box = _header_search(client.get(url).get_data(as_text=True))
+        assert 'name="q"' in box and 'aria-label="Site search"' in box, url
+        assert '<label for="site-search-q"' in box and 'id="site-search-q"' in box, url
+    zh = _header_search(client.get("/learn/", headers=ZH).get_data(as_text=True))
+    assert "搜索课程、术语表和案例" in zh and '<span class="visually-hidden">搜索</span></button>' in zh
+    assert 'aria-label="站内搜索"' in zh
 
 
-def test_the_search_form_is_a_get_form_the_header_keeps_the_query(client):
+def test_the_search_forms_are_get_forms_the_page_keeps_the_query(client):
     page = client.get("/search?q=green+bond").get_data(as_text=True)
-    box = page.split('<div class="site-search" role="search"', 1)[1].split("</div>", 1)[0]
-    assert 'method="get"' in box and 'action="/search"' in box and 'value="green bond"' in box
+    box = _header_search(page)
+    assert "value=" not in box  # the header is the same on every page
     assert "csrf_token" not in box  # a GET form changes nothing
+    form = _main(page).split('<form method="get" action="/search" class="search-page-form"', 1)[1]
+    form = form.split("</form>", 1)[0]
+    assert 'value="green bond"' in form and "csrf_token" not in form
 
 
 def test_results_show_module_lesson_and_a_highlighted_snippet(client):

@@ -1,11 +1,11 @@
 """The curriculum search index (training/services/search/, docs/search.md): one document per
 lesson, glossary term and published case study, with both languages, and an inverted index of
-its tokens — Chinese character pairs (bigrams) and words — as plain rows, the same on SQLite and
-PostgreSQL."""
+its tokens — Chinese character pairs (bigrams) and words — as packed posting lists in plain
+rows, the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from training.extensions import db
@@ -43,16 +43,17 @@ TOKEN = String(64).with_variant(String(64, collation="C"), "postgresql")
 
 
 class SearchPosting(db.Model):
-    """One token of one document and its weight there (how often, in the title or the text,
-    relative to the text's length). The primary key (token, document) is the index a query reads:
-    one range per query token, never the documents' text."""
+    """The documents holding one token, for a block of BLOCK_SIZE document ids: their ids
+    (ascending) and the token's weight in each (how often, in the title or the text, relative to
+    the text's length), packed as little-endian uint32 and float64 arrays
+    (training/services/search/postings.py). The primary key (token, block) is what a query
+    reads: a few rows per query token, never the documents' text."""
 
     __tablename__ = "search_posting"
-    __table_args__ = (
-        Index("ix_search_posting_document_id", "document_id"),
-        {"sqlite_with_rowid": False},
-    )
+
+    BLOCK_SIZE = 1024
 
     token: Mapped[str] = mapped_column(TOKEN, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("search_document.id"), primary_key=True)
-    weight: Mapped[float] = mapped_column(default=0.0)
+    block: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    doc_ids: Mapped[bytes] = mapped_column(LargeBinary)
+    weights: Mapped[bytes] = mapped_column(LargeBinary)

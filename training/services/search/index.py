@@ -8,11 +8,12 @@ import html as html_lib
 import re
 from collections import Counter
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from training.extensions import db
 from training.models import CaseStudy, GlossaryTerm, Module, SearchDocument, SearchPosting
+from training.services.search.postings import add_postings, remove_postings
 from training.services.search.text import index_tokens, tokens
 
 _BLOCK_TAG_RE = re.compile(
@@ -62,20 +63,19 @@ def posting_weights(title: list[str], body: list[str]) -> dict[str, float]:
     return weights
 
 
-def _store(documents: list[dict]) -> None:
-    """Insert documents and their postings (two bulk INSERTs per 200 documents)."""
+def _store(documents: list[dict], *, empty: bool = False) -> None:
+    """Insert documents (one bulk INSERT per 200) and their postings; `empty` when the index
+    was just emptied (a rebuild)."""
+    postings = []
     for start in range(0, len(documents), 200):
         chunk = documents[start : start + 200]
         rows = [SearchDocument(**{k: v for k, v in d.items() if not k.startswith("_")}) for d in chunk]
         db.session.add_all(rows)
         db.session.flush()
-        postings = [
-            {"token": token, "document_id": row.id, "weight": weight}
-            for row, d in zip(rows, chunk, strict=True)
-            for token, weight in posting_weights(d["_title"], d["_body"]).items()
+        postings += [
+            (row.id, posting_weights(d["_title"], d["_body"])) for row, d in zip(rows, chunk, strict=True)
         ]
-        if postings:
-            db.session.execute(insert(SearchPosting), postings)
+    add_postings(postings, empty=empty)
 
 
 def lesson_documents() -> list[dict]:
@@ -158,7 +158,7 @@ def rebuild_search_index() -> int:
     documents = lesson_documents() + glossary_documents() + case_study_documents()
     db.session.execute(delete(SearchPosting))
     db.session.execute(delete(SearchDocument))
-    _store(documents)
+    _store(documents, empty=True)
     db.session.flush()
     return len(documents)
 
@@ -166,9 +166,10 @@ def rebuild_search_index() -> int:
 def refresh_case_study(study: CaseStudy) -> None:
     """Index a case study as trainees now see it: in the index while published, out otherwise."""
     doc = SearchDocument
-    old = select(doc.id).where(doc.kind == doc.CASE_STUDY, doc.ref == study.slug).scalar_subquery()
-    db.session.execute(delete(SearchPosting).where(SearchPosting.document_id == old))
-    db.session.execute(delete(doc).where(doc.kind == doc.CASE_STUDY, doc.ref == study.slug))
+    old = db.session.scalar(select(doc.id).where(doc.kind == doc.CASE_STUDY, doc.ref == study.slug))
+    if old is not None:
+        remove_postings(old)
+        db.session.execute(delete(doc).where(doc.id == old))
     if study.status == CaseStudy.PUBLISHED:
         _store([case_study_document(study, _case_study_modules().get(study.slug, ""))])
     db.session.flush()

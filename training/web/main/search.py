@@ -36,5 +36,4 @@ def search():
         form=form,
         results=results,
         hits=[(hit, hit_url(hit)) for hit in results.hits],
-        search_query=query,
     )
