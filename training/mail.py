@@ -10,24 +10,30 @@ from __future__ import annotations
 import smtplib
 import threading
 from email import message_from_bytes
-from email.charset import BASE64, QP, Charset
 from email.encoders import encode_base64
 from email.header import Header
 from email.message import EmailMessage, Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import compat32
+from email.policy import Compat32
 from email.policy import default as default_policy
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import Flask, after_this_request, current_app, has_request_context
 
-_UNFOLDED = compat32.clone(max_line_length=0)  # headers as given (see _header)
-_UTF8_QP = Charset("utf-8")
-_UTF8_QP.body_encoding = QP
-_UTF8_B64 = Charset("utf-8")
-_UTF8_B64.body_encoding = BASE64
+
+class _AsGiven(Compat32):
+    """Headers written as they were set (see _header: ASCII, non-ASCII text encoded and folded
+    once), instead of through one email.header.Header object per header and per part."""
+
+    def _fold(self, name, value, sanitize):
+        if isinstance(value, str) and value.isascii():
+            return f"{name}: {self.linesep.join(value.splitlines())}{self.linesep}"
+        return super()._fold(name, value, sanitize)
+
+
+_UNFOLDED = _AsGiven(max_line_length=0)
 
 
 def _message(to: str, subject: str, body: str) -> Message:
@@ -68,7 +74,7 @@ def build_message(
     body["From"] = _address(current_app.config["MAIL_FROM"])
     body["To"] = _address(to)
     body["Subject"] = _header(subject, "Subject")
-    body["Date"] = formatdate(localtime=False)
+    body["Date"] = formatdate(usegmt=True)
     body["Message-ID"] = make_msgid(domain=_domain(current_app.config["MAIL_FROM"]))
     for name, value in (headers or {}).items():
         body[name] = _header(value, name)
@@ -77,14 +83,11 @@ def build_message(
 
 
 def _text_part(text: str, subtype: str) -> MIMEText:
-    """UTF-8 text, quoted-printable when it is mostly ASCII (English stays readable in the
-    source), base64 otherwise (Chinese: shorter)."""
-    if text.isascii():
-        if max(map(len, text.splitlines()), default=0) < 900:  # 7bit: lines of at most 998
-            return MIMEText(text, subtype, "us-ascii")
-        return MIMEText(text, subtype, _UTF8_QP)  # type: ignore[arg-type]
-    ascii_share = sum(1 for c in text if c.isascii()) / len(text)
-    return MIMEText(text, subtype, _UTF8_QP if ascii_share > 0.8 else _UTF8_B64)  # type: ignore[arg-type]
+    """ASCII as 7bit; other text as UTF-8 in base64 (encoded in C: quoted-printable is encoded
+    character by character in Python, and an English email's curly quotes would need it)."""
+    if text.isascii() and max(map(len, text.splitlines()), default=0) < 990:  # 7bit: lines <= 998
+        return MIMEText(text, subtype, "us-ascii")
+    return MIMEText(text, subtype, "utf-8")
 
 
 def _header(value: str, name: str) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import Row
 
 from training.mail import build_message
 from training.models import Notification, OutboundEmail
@@ -27,7 +28,8 @@ def unsubscribe_link(address: str, kind: str) -> str:
     return external_url("notifications.unsubscribe", token=token)
 
 
-def build_email(email: OutboundEmail, notification: Notification | None) -> Message:
+def build_email(email: OutboundEmail | Row, notification: Notification | None) -> Message:
+    """`email`: the claimed row (training/services/email_delivery.claim_email) or the object."""
     locale = email.locale if email.locale in current_app.config["LANGUAGES"] else "en"
     unsubscribe = unsubscribe_link(email.to_address, email.kind) if email.kind in notifications.KINDS else ""
     attachments: tuple = ()
