@@ -23,15 +23,19 @@ from training.web.notifications.texts import describe
 from training.web.public_links import external_url
 
 
-def unsubscribe_link(address: str, kind: str) -> str:
+def unsubscribe_link(address: str, kind: str, locale: str = "en") -> str:
+    """The page opens in the email's language, whatever the browser's (`lang`, not signed: it
+    only chooses the language)."""
     token = notifications.make_unsubscribe_token(address, kind, current_app.config["SECRET_KEY"])
-    return external_url("notifications.unsubscribe", token=token)
+    return external_url("notifications.unsubscribe", token=token, lang=locale)
 
 
 def build_email(email: OutboundEmail | Row, notification: Notification | None) -> Message:
     """`email`: the claimed row (training/services/email_delivery.claim_email) or the object."""
     locale = email.locale if email.locale in current_app.config["LANGUAGES"] else "en"
-    unsubscribe = unsubscribe_link(email.to_address, email.kind) if email.kind in notifications.KINDS else ""
+    unsubscribe = ""
+    if email.kind in notifications.KINDS:
+        unsubscribe = unsubscribe_link(email.to_address, email.kind, locale)
     attachments: tuple = ()
     with force_locale(locale):
         if notification is not None:
