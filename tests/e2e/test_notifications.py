@@ -187,6 +187,10 @@ def test_the_one_click_unsubscribe_page_from_an_emails_link(page: Page, live_app
     page.locator("main form").get_by_role("button").click()
     expect(page.locator("main")).to_contain_text("no longer receives" if lang == "en" else "不再")
     _check_page(page, lang, "desktop", "unsubscribe-done", logged_in=False)
+    other = "zh" if lang == "en" else "en"
+    page.set_viewport_size(WIDTHS["desktop"])
+    page.locator(f'header button[name="lang"][value="{other}"]').click()  # the visitor's choice wins
+    expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[other])
     with live_app.app_context():
         assert not notifications.wants_email(address, notifications.CERTIFICATE_ISSUED)
         assert notifications.wants_email(address, notifications.INVITATION)
