@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -18,45 +20,69 @@ from training.services.notifications import pending_ids
 log = logging.getLogger(__name__)
 
 
-def claim_email(email_id: int, lease_seconds: int, now: datetime | None = None) -> OutboundEmail | None:
-    """Take the email for sending: None when it is sent, cancelled, failed, or being sent by
-    another job whose claim has not expired. One UPDATE decides, so two jobs for one email
-    cannot both win."""
+def claim_email(email_id: int, lease_seconds: int, now: datetime | None = None) -> sa.Row | None:
+    """Take the email for sending: its columns (a read-only row), or None when it is sent,
+    cancelled, failed, or being sent by another job whose claim has not expired. One UPDATE
+    decides, so two jobs for one email cannot both win; it returns the row (one round trip).
+
+    Core statements, built once (a worker runs them for every email): the ORM's UPDATE …
+    RETURNING and unit of work cost a worker more CPU than the rest of an email's database work."""
     now = now or utcnow()
     claimed = db.session.execute(
-        sa.update(OutboundEmail)
+        _statements().claim,
+        {"email_id": email_id, "now": now, "lease_until": now + timedelta(seconds=lease_seconds)},
+    ).one_or_none()
+    db.session.commit()
+    return claimed
+
+
+def mark_sent(email: sa.Row) -> None:
+    db.session.execute(
+        _statements().update,
+        # the secret links of account emails go with the text
+        {"email_id": email.id, "status": OutboundEmail.SENT, "sent_at": utcnow(), "last_error": "",
+         "body_text": "", "body_html": ""},
+    )  # fmt: skip
+    db.session.commit()
+
+
+def record_failure(email: sa.Row, error: str, final: bool, requeue_after: int) -> None:
+    """A try failed: queued again for the next retry, or failed for good (the admin's retry)."""
+    db.session.execute(
+        _statements().update,
+        {"email_id": email.id, "last_error": error[:500],
+         "status": OutboundEmail.FAILED if final else OutboundEmail.QUEUED,
+         "lease_until": utcnow() + timedelta(seconds=requeue_after)},
+    )  # fmt: skip
+    db.session.commit()
+
+
+class _Statements(NamedTuple):
+    claim: sa.Update
+    update: sa.Update
+
+
+@lru_cache(maxsize=1)
+def _statements() -> _Statements:
+    table = OutboundEmail.__table__
+    c = table.c
+    claim = (
+        sa.update(table)
         .where(
-            OutboundEmail.id == email_id,
+            c.id == sa.bindparam("email_id"),
             sa.or_(
-                OutboundEmail.status == OutboundEmail.QUEUED,
-                sa.and_(OutboundEmail.status == OutboundEmail.SENDING, OutboundEmail.lease_until < now),
+                c.status == OutboundEmail.QUEUED,
+                sa.and_(c.status == OutboundEmail.SENDING, c.lease_until < sa.bindparam("now")),
             ),
         )
         .values(
-            status=OutboundEmail.SENDING,
-            lease_until=now + timedelta(seconds=lease_seconds),
-            attempts=OutboundEmail.attempts + 1,
+            status=OutboundEmail.SENDING, lease_until=sa.bindparam("lease_until"), attempts=c.attempts + 1
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return None
-    return db.session.get(OutboundEmail, email_id, populate_existing=True)
-
-
-def mark_sent(email: OutboundEmail) -> None:
-    email.status, email.sent_at, email.last_error = OutboundEmail.SENT, utcnow(), ""
-    email.body_text = email.body_html = ""  # the secret links of account emails go with them
-    db.session.commit()
-
-
-def record_failure(email: OutboundEmail, error: str, final: bool, requeue_after: int) -> None:
-    """A try failed: queued again for the next retry, or failed for good (the admin's retry)."""
-    email.last_error = error[:500]
-    email.status = OutboundEmail.FAILED if final else OutboundEmail.QUEUED
-    email.lease_until = utcnow() + timedelta(seconds=requeue_after)
-    db.session.commit()
+        .returning(*table.c)  # SQLite >= 3.35, PostgreSQL
+    )
+    # SET: the columns named in each call's parameters (Core takes them from there).
+    update = sa.update(table).where(c.id == sa.bindparam("email_id"))
+    return _Statements(claim, update)
 
 
 def requeue_stale(now: datetime | None = None) -> int:

@@ -3,7 +3,7 @@ page), and the unsubscribe link of every email (signed, no login needed)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -80,6 +80,9 @@ def email_choices(user) -> list[dict]:
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the signed token is the proof; mail clients post here in one click (RFC 8058)
 def unsubscribe(token: str):
+    chose = current_user.is_authenticated or session.get("lang")  # the language switch wins
+    if not chose and request.args.get("lang") in current_app.config["LANGUAGES"]:
+        g.force_locale = request.args["lang"]  # the email's language (training/i18n.select_locale)
     found = notifications.read_unsubscribe_token(token, current_app.config["SECRET_KEY"])
     if found is None:
         return render_template("notifications/unsubscribe.html", state="invalid"), 404
