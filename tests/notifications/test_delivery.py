@@ -116,7 +116,10 @@ def test_a_session_reminder_arrives_with_its_calendar_file(notify_app, mailbox):
     (zh_mail,) = mailbox.to(chinese.email)
     assert en_mail["Subject"].startswith("Reminder") and "提醒" in zh_mail["Subject"]
     # The city's time (Chengdu: Asia/Shanghai, UTC+8) in the text.
-    assert f"{starts + timedelta(hours=8):%Y-%m-%d %H:%M}" in _text(zh_mail)
+    local = starts + timedelta(hours=8)
+    assert f"{local:%Y}年{local.month}月{local.day}日" in _text(zh_mail)
+    assert f"{local:%H:%M}（北京时间，UTC+8）" in _text(zh_mail)
+    assert f"{local:%H:%M} (China Standard Time, UTC+8)" in _text(en_mail)
     (ics,) = [part for part in en_mail.iter_attachments() if part.get_content_type() == "text/calendar"]
     (event,) = Calendar.from_ical(ics.get_content()).walk("VEVENT")
     assert event.decoded("dtstart").replace(tzinfo=None) == starts and str(event["location"]) == "Room 3"

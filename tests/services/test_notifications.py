@@ -158,3 +158,22 @@ def test_email_choices_on_the_profile_page(client, login, db_session):
     assert response.status_code == 302
     chosen = notifications.get_email_preferences(user)
     assert chosen[notifications.CERTIFICATE_ISSUED] and not chosen[notifications.SESSION_REMINDER]
+
+
+def test_a_trainee_is_offered_no_editors_emails_and_keeps_their_choice(client, login, db_session):
+    """Review requests go to editors only: a trainee's profile does not offer them, and saving
+    the trainee's choices leaves that kind as it was (it matters the day they become an editor)."""
+    trainee = factories.user("trainee")
+    notifications.opt_out(trainee.email, notifications.REVIEW_REQUESTED)
+    login(trainee, PASSWORD)
+    page = client.get("/auth/profile").get_data(as_text=True)
+    assert f'value="{notifications.CERTIFICATE_ISSUED}"' in page
+    assert f'value="{notifications.REVIEW_REQUESTED}"' not in page
+    assert f'value="{notifications.SENT_BACK}"' not in page
+    client.post("/notifications/preferences", data={"kinds": [notifications.CERTIFICATE_ISSUED]})
+    chosen = notifications.get_email_preferences(trainee)
+    assert chosen[notifications.REVIEW_REQUESTED] is False  # kept off
+    assert chosen[notifications.SENT_BACK] is True  # kept on
+    assert not chosen[notifications.SESSION_REMINDER] and chosen[notifications.CERTIFICATE_ISSUED]
+    editor = factories.user("editor")
+    assert notifications.REVIEW_REQUESTED in notifications.offered_kinds(editor)

@@ -38,6 +38,7 @@ ACCOUNT = "account"  # password reset, registration: always sent, never in the l
 
 # The kinds a person can turn off (profile page, unsubscribe link), in the order shown.
 KINDS = (INVITATION, SESSION_REMINDER, INACTIVE_REMINDER, REVIEW_REQUESTED, SENT_BACK, CERTIFICATE_ISSUED)
+EDITORIAL_KINDS = (REVIEW_REQUESTED, SENT_BACK)
 JOB = "training.jobs.deliver_emails"
 BATCH = 50
 _PENDING = "pending_email_ids"
@@ -65,11 +66,25 @@ def get_email_preferences(user: User) -> dict[str, bool]:
     return {kind: kind not in off for kind in KINDS}
 
 
+def offered_kinds(user: User) -> tuple[str, ...]:
+    """The kinds a person can receive, so the profile offers only these: review requests and
+    sent-back case studies go to editors and admins (who edit the library) only."""
+    from training.services.case_studies.editing import EDITOR_ROLES
+
+    if user.role in EDITOR_ROLES:
+        return KINDS
+    return tuple(kind for kind in KINDS if kind not in EDITORIAL_KINDS)
+
+
 def set_email_preferences(user: User, wanted: set[str]) -> None:
-    """Receive exactly the kinds in `wanted` (of KINDS)."""
+    """Receive exactly the kinds in `wanted` of those offered to the person; a kind not offered
+    (an editor's, for a trainee) keeps its choice, for the day the person becomes an editor."""
     address = _address(user.email)
-    db.session.execute(sa.delete(EmailOptOut).where(EmailOptOut.address == address))
-    for kind in KINDS:
+    offered = offered_kinds(user)
+    db.session.execute(
+        sa.delete(EmailOptOut).where(EmailOptOut.address == address, EmailOptOut.kind.in_(offered))
+    )
+    for kind in offered:
         if kind not in wanted:
             db.session.add(EmailOptOut(address=address, kind=kind))
     db.session.commit()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from training.services import notifications as kinds
+from training.web.city_time import city_time
 
 KIND_LABELS = {
     kinds.INVITATION: _l("Invitations to a cohort"),
@@ -39,15 +40,12 @@ def _pick(params: dict[str, Any], name: str, locale: str) -> str:
 
 
 def local_time(iso: str | None, timezone: str) -> str:
-    """A UTC time stored as ISO text, shown in the city's time zone."""
+    """A UTC time stored as ISO text, shown in the city's time zone as every page shows a
+    session's time ("Tue 8 Dec 2026, 09:30 (China Standard Time, UTC+8)", "2026年12月8日 周二
+    09:30（北京时间，UTC+8）"): the date in the reader's language and the zone named."""
     if not iso:
         return ""
-    moment = datetime.fromisoformat(iso).replace(tzinfo=ZoneInfo("UTC"))
-    try:
-        zone = ZoneInfo(timezone or "Asia/Shanghai")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("Asia/Shanghai")
-    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+    return city_time(datetime.fromisoformat(iso), SimpleNamespace(timezone=timezone))
 
 
 def describe(kind: str, params: dict[str, Any], locale: str) -> Said:

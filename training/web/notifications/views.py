@@ -74,7 +74,10 @@ def preferences():
 def email_choices(user) -> list[dict]:
     """The profile page's checkboxes."""
     chosen = notifications.get_email_preferences(user)
-    return [{"kind": kind, "label": KIND_LABELS[kind], "on": chosen[kind]} for kind in notifications.KINDS]
+    return [
+        {"kind": kind, "label": KIND_LABELS[kind], "on": chosen[kind]}
+        for kind in notifications.offered_kinds(user)
+    ]
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
