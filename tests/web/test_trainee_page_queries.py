@@ -21,7 +21,7 @@ PINNED = {
     "module page": 4,
     "My learning": 14,
     "answer sheet": 7,
-    "results": 9,
+    "results": 8,
     "lesson": 2,
 }
 

@@ -238,7 +238,7 @@ def results(city_id: int):
         assessment=assessment,
         card=card,
         radar_data=radar,
-        bars=bar_rows(card),
+        bars=bar_rows(card, locale),
         changes=changes,
         advice=recommend(card),
         gains=gains,
