@@ -19,9 +19,9 @@ MODULE = "climate-adaptation"
 PINNED = {
     "catalogue": 3,
     "module page": 4,
-    "My learning": 14,
+    "My learning": 12,
     "answer sheet": 7,
-    "results": 8,
+    "results": 6,
     "lesson": 2,
 }
 

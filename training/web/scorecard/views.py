@@ -221,7 +221,7 @@ def results(city_id: int):
             abort(404)
     else:
         assessment = sc.get_current_assessment(city)
-    card = sc.get_scorecard(assessment)
+    card = sc.get_kept_scorecard(assessment)
     locale = current_locale()
     radar = essentials_radar(card, locale)
     changes = sc.list_changes(assessment, limit=20) if assessment else []
