@@ -94,6 +94,7 @@ bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	@mkdir -p test-artifacts
 	$(BIN)/python -m tests.bench.profile_pages | tee test-artifacts/bench.txt
+	env -u TEST_DATABASE_URL $(BIN)/python -m tests.bench.cpu_pages | tee -a test-artifacts/bench.txt
 	env -u TEST_DATABASE_URL $(BIN)/python -m tests.bench.ratios | tee -a test-artifacts/bench.txt
 	TEST_DATABASE_URL=$(BENCH_PG) $(BIN)/python -m tests.bench.ratios | tee -a test-artifacts/bench.txt
 	env -u TEST_DATABASE_URL $(BIN)/python -m tests.bench.burst | tee -a test-artifacts/bench.txt

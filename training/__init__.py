@@ -106,22 +106,9 @@ def register_extensions(app: Flask) -> None:
 
     app.context_processor(vocabulary)
 
-    from sqlalchemy import bindparam, select
+    from training.web.session_user import init_session_user
 
-    from training.models import User
-
-    # Built once (every page runs it): session.get builds its statement anew each time.
-    by_id = select(User).where(User.id == bindparam("id"))
-
-    @login_manager.user_loader
-    def load_user(token: str):
-        user_id, _, version = token.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.execute(by_id, {"id": int(user_id)}).scalar_one_or_none()
-        if user is None or str(user.session_version) != version:
-            return None  # the password changed: older sessions end
-        return user
+    init_session_user(login_manager)  # the user and their unread count, in one query
 
 
 def _declare_reads_only_requests(app: Flask) -> None:

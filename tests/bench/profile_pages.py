@@ -155,6 +155,28 @@ What the profile showed (issue 20, December 2026) and what was removed:
   show a module's few questions, and the module again from the database. Now only those
   questions and answers, and the module from the worker's copy of the curriculum (9 -> 7 queries).
 - Results: the recommended case studies were ORM objects. Now plain card columns.
+
+Second round (issue 20, helper h20; CPU time per request in process: tests/bench/cpu_pages.py):
+- The fixed cost of every logged-in page (a trivial logged-in endpoint costs 4-6x a bare one in
+  process): loading the user and, in the header's bar, COUNTing their unread notifications were
+  two queries. Now one: the count is a scalar subquery of the user's query, kept on `g` until the
+  request writes anything (training/web/session_user.py). One query fewer on every page; the
+  lesson page reads 2 (the user, the done marks). The session is not re-saved on reads
+  (SESSION_REFRESH_EACH_REQUEST off), the limiter skips GETs, translations are looked up once.
+  What is left of the fixed cost is Flask/Werkzeug itself, the session cookie's signature
+  check, Flask-Login's "strong" session identifier, the security headers and SQLAlchemy's
+  per-query overhead (about a third of a trivial logged-in request).
+- Results: the per-question table called a macro and two translations per row (47 rows): now
+  the view draws each bar (charts.py score_bar) and the template translates once. The card's
+  Essentials and questions (ORM objects with JSON levels, two queries) and the recommended
+  modules (a query) now come from the worker's frozen copy of the curriculum, replaced by a sync
+  (get_kept_scorecard): 9 -> 6 queries.
+- My learning: the same kept card for its advice (14 -> 12 queries); each module card's head
+  (title, summary, Essentials, size) is drawn once per content and language and kept
+  (fragments.module_card_head), the progress under it stays the visitor's.
+- Answer sheet: the current assessment was read twice (7 -> 6 queries); the five field labels
+  and three headings were translated for every question, now once per page.
+- Module page: the quiz status statement (a UNION) was built for every request; now once.
 """
 
 

@@ -118,7 +118,7 @@ def test_lesson_and_module_pages_read_a_fixed_small_number_of_queries(
             assert client.get(MODULE).status_code == 200
         counts.append((lesson_page.count, module_page.count))
         learning.record_lesson_done(user, lesson)
-    assert counts[0] == (3, 5), counts  # each with the unread-notifications count
+    assert counts[0] == (2, 4), counts  # each loads the user with their unread count
     assert len(set(counts)) == 1, counts
 
 

@@ -92,3 +92,38 @@ def test_every_module_links_to_existing_scorecard_questions(db_session):
     for module in learning.list_modules():
         for qid in module.scorecard_questions:
             assert sc.get_question(qid) is not None
+
+
+def test_the_bars_drawn_by_the_view_are_the_macros_bars(app):
+    """results.html takes each question's bar from bar_rows (training/web/scorecard/charts.py)
+    instead of calling the score_bar macro per row: the same SVG, label escaped."""
+    import re
+
+    from training.web.scorecard.charts import score_bar
+
+    def norm(html) -> str:
+        return re.sub(r">\s+<", "><", str(html).strip())
+
+    with app.test_request_context("/"):
+        macro = app.jinja_env.get_template("macros/charts.html").module.score_bar
+        for score, max_score, label in (
+            (None, 3, "P1.1: not answered"), (0, 3, "P1.2: 0 / 3"), (2, 3, "P1.3：2 / 3"),
+            (3, 3, 'a <b>"label"</b>'), (1, 0, "no maximum"), (1, 7, "x"),
+        ):  # fmt: skip
+            assert norm(score_bar(score, max_score, label)) == norm(macro(score, max_score, label))
+
+
+def test_results_question_rows_in_each_language(client, login):
+    user = login(factories.user(city_name="Chengdu"))
+    assessment = sc.get_or_create_assessment(user.city)
+    sc.save_answer(user, assessment, sc.get_question("P1.1"), {"score": 0})
+    html = client.get(f"/scorecard/city/{user.city_id}/results").get_data(as_text=True)
+    assert 'aria-label="P1.1: 0 / 3"' in html and 'class="fill zero"' in html
+    assert 'aria-label="P1.2: not answered"' in html
+    assert sc.get_question("P1.2").topic("en") in html
+    client.post("/auth/logout")
+    login(factories.user(name="Wang", city_name="Chengdu", locale="zh"))
+    html = client.get(f"/scorecard/city/{user.city_id}/results").get_data(as_text=True)
+    assert 'aria-label="P1.1： 0 / 3"' in html and 'aria-label="P1.2： ' in html
+    assert "not answered" not in html
+    assert sc.get_question("P1.2").topic("zh") in html

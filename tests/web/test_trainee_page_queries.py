@@ -14,15 +14,15 @@ from training.services import scorecard as sc
 
 MODULE = "climate-adaptation"
 
-# With the curriculum in memory, as served (CONTENT_CACHE_SECONDS > 0). Each includes the count
-# of the visitor's unread notifications (one COUNT, the header's badge).
+# With the curriculum in memory, as served (CONTENT_CACHE_SECONDS > 0). Each includes loading
+# the visitor with their unread notifications' count (one query, training/web/session_user.py).
 PINNED = {
-    "catalogue": 4,
-    "module page": 5,
-    "My learning": 15,
-    "answer sheet": 8,
-    "results": 10,
-    "lesson": 3,
+    "catalogue": 3,
+    "module page": 4,
+    "My learning": 12,
+    "answer sheet": 6,
+    "results": 6,
+    "lesson": 2,
 }
 
 

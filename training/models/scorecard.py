@@ -29,7 +29,25 @@ class Essential(db.Model):
         return pick(self.summary_en, self.summary_zh, locale)
 
 
-class ScorecardQuestion(db.Model):
+class QuestionText:
+    """A scorecard question's wording in a language (the model or its frozen copy,
+    training/services/curriculum_cache.py)."""
+
+    def topic(self, locale: str) -> str:
+        return pick(self.topic_en, self.topic_zh, locale)  # type: ignore[attr-defined]
+
+    def text(self, locale: str) -> str:
+        return pick(self.text_en, self.text_zh, locale)  # type: ignore[attr-defined]
+
+    def help(self, locale: str) -> str:
+        return pick(self.help_en, self.help_zh, locale)  # type: ignore[attr-defined]
+
+    def level(self, score: int, locale: str) -> str:
+        entry = self.levels.get(str(score), {})  # type: ignore[attr-defined]
+        return pick(entry.get("en"), entry.get("zh"), locale)
+
+
+class ScorecardQuestion(QuestionText, db.Model):
     __tablename__ = "scorecard_question"
 
     id: Mapped[str] = mapped_column(String(8), primary_key=True)  # "P1.1"
@@ -43,19 +61,6 @@ class ScorecardQuestion(db.Model):
     # Local examples that illustrate the levels (the levels themselves follow the official tool).
     help_en: Mapped[str] = mapped_column(Text, default="")
     help_zh: Mapped[str] = mapped_column(Text, default="")
-
-    def topic(self, locale: str) -> str:
-        return pick(self.topic_en, self.topic_zh, locale)
-
-    def text(self, locale: str) -> str:
-        return pick(self.text_en, self.text_zh, locale)
-
-    def help(self, locale: str) -> str:
-        return pick(self.help_en, self.help_zh, locale)
-
-    def level(self, score: int, locale: str) -> str:
-        entry = self.levels.get(str(score), {})
-        return pick(entry.get("en"), entry.get("zh"), locale)
 
 
 class Assessment(db.Model):

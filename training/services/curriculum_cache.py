@@ -24,8 +24,18 @@ from flask import current_app
 from sqlalchemy import bindparam, select
 
 from training.extensions import db
-from training.models import ContentRevision, Lesson, LessonCompletion, Module, Quiz, User
-from training.models.base import ModuleText, TitledText
+from training.models import (
+    ContentRevision,
+    Essential,
+    Lesson,
+    LessonCompletion,
+    Module,
+    Quiz,
+    ScorecardQuestion,
+    User,
+)
+from training.models.base import ModuleText, Summarised, Titled, TitledText
+from training.models.scorecard import QuestionText
 
 EXTENSION = "academy.curriculum_cache"
 
@@ -74,6 +84,29 @@ class ModuleView(ModuleText):
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
 
 
+@dataclass(frozen=True)
+class EssentialView(Titled, Summarised):
+    number: int
+    title_en: str
+    title_zh: str
+    summary_en: str
+    summary_zh: str
+
+
+@dataclass(frozen=True)
+class ScorecardQuestionView(QuestionText):
+    id: str
+    essential_number: int
+    position: int
+    topic_en: str
+    topic_zh: str
+    text_en: str
+    text_zh: str
+    levels: dict[str, dict[str, str]]
+    help_en: str
+    help_zh: str
+
+
 class CurriculumCache:
     """The whole active curriculum (a few modules, a few dozen lessons), loaded in two queries
     on first use and again after a sync changed it."""
@@ -82,6 +115,7 @@ class CurriculumCache:
         self.seconds = seconds
         self._modules: tuple[ModuleView, ...] | None = None
         self._by_slug: dict[str, ModuleView] = {}
+        self._scorecard: tuple | None = None
         self._revision: int | None = None
         self._checked = float("-inf")
         self._lock = threading.Lock()
@@ -103,7 +137,7 @@ class CurriculumCache:
             revision = db.session.scalar(_REVISION)
             with self._lock:
                 if revision != self._revision:
-                    self._modules, self._revision = None, revision
+                    self._modules, self._scorecard, self._revision = None, None, revision
                 self._checked = now
         modules = self._modules
         if modules is None:
@@ -111,6 +145,17 @@ class CurriculumCache:
             with self._lock:
                 self._modules, self._by_slug = modules, {m.slug: m for m in modules}
         return modules
+
+    def scorecard(self) -> tuple[tuple[EssentialView, ...], tuple[ScorecardQuestionView, ...]]:
+        if self.seconds <= 0:
+            return _load_scorecard()
+        self._ensure_current()
+        kept = self._scorecard
+        if kept is None:
+            kept = _load_scorecard()
+            with self._lock:
+                self._scorecard = kept
+        return kept
 
 
 def init_curriculum_cache(app) -> None:
@@ -125,6 +170,21 @@ def get_module(slug: str) -> ModuleView | None:
 def list_modules() -> tuple[ModuleView, ...]:
     """Every active module in catalogue order, as frozen copies."""
     return current_app.extensions[EXTENSION].modules()
+
+
+def scorecard_content() -> tuple[tuple[EssentialView, ...], tuple[ScorecardQuestionView, ...]]:
+    """The scorecard's Essentials in order and its questions in the card's order (Essential,
+    position), with their wording, as frozen copies; synced with the curriculum."""
+    return current_app.extensions[EXTENSION].scorecard()
+
+
+def _load_scorecard() -> tuple[tuple[EssentialView, ...], tuple[ScorecardQuestionView, ...]]:
+    essentials = tuple(_copy(EssentialView, e) for e in db.session.scalars(_ESSENTIALS))
+    questions = tuple(
+        _copy(ScorecardQuestionView, q, levels={k: dict(v) for k, v in (q.levels or {}).items()})
+        for q in db.session.scalars(_QUESTIONS)
+    )
+    return essentials, questions
 
 
 def _load(slug: str) -> ModuleView | None:
@@ -187,6 +247,10 @@ _LESSONS = (
     .order_by(Lesson.position, Lesson.id)
 )
 _ALL_LESSONS = select(Lesson).where(Lesson.active).order_by(Lesson.module_id, Lesson.position, Lesson.id)
+_ESSENTIALS = select(Essential).order_by(Essential.number)
+_QUESTIONS = select(ScorecardQuestion).order_by(
+    ScorecardQuestion.essential_number, ScorecardQuestion.position
+)
 # By module rather than by a list of lesson ids: an IN list is written out anew for each query.
 _DONE = (
     select(LessonCompletion.lesson_id)

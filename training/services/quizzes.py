@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, String, cast, func, literal, null, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from training.content.question_types import get_question_type
@@ -89,24 +89,7 @@ def get_quiz(module: Module) -> Quiz | None:
 
 
 def get_status(user: User, quiz: Quiz) -> QuizStatus:
-    # One query: attempts per kind, and the extra attempts granted as a row of kind GRANTED.
-    attempts = (
-        select(
-            QuizAttempt.kind,
-            func.count(QuizAttempt.id),
-            func.max(QuizAttempt.percent),
-            func.max(QuizAttempt.passed.cast(db.Integer)),
-        )
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
-        .group_by(QuizAttempt.kind)
-    )
-    grants = select(
-        literal(GRANTED, String(10)),
-        func.coalesce(func.sum(AttemptGrant.extra), 0),
-        cast(null(), Integer),
-        cast(null(), Integer),
-    ).where(AttemptGrant.user_id == user.id, AttemptGrant.quiz_id == quiz.id)
-    rows = db.session.execute(union_all(attempts, grants)).all()
+    rows = db.session.execute(_STATUS, {"user_id": user.id, "quiz_id": quiz.id}).all()
     by_kind = {kind: (count, best, bool(passed)) for kind, count, best, passed in rows}
     used, best, passed = by_kind.get(QuizAttempt.FINAL, (0, None, False))
     granted = by_kind.get(GRANTED, (0, None, False))[0]
@@ -118,6 +101,26 @@ def get_status(user: User, quiz: Quiz) -> QuizStatus:
         pretest_taken=QuizAttempt.PRETEST in by_kind,
         granted=int(granted or 0),
     )
+
+
+# One query: attempts per kind, and the extra attempts granted as a row of kind GRANTED. Built
+# once (every module page runs it): building it cost more than running it.
+_STATUS = union_all(
+    select(
+        QuizAttempt.kind,
+        func.count(QuizAttempt.id),
+        func.max(QuizAttempt.percent),
+        func.max(QuizAttempt.passed.cast(db.Integer)),
+    )
+    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.quiz_id == bindparam("quiz_id"))
+    .group_by(QuizAttempt.kind),
+    select(
+        literal(GRANTED, String(10)),
+        func.coalesce(func.sum(AttemptGrant.extra), 0),
+        cast(null(), Integer),
+        cast(null(), Integer),
+    ).where(AttemptGrant.user_id == bindparam("user_id"), AttemptGrant.quiz_id == bindparam("quiz_id")),
+)
 
 
 # --- the layout of an attempt: questions drawn, options in displayed order ------------------

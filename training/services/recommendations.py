@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from training.models import Module
-from training.services.learning import list_modules
+from training.services.curriculum_cache import list_modules
 from training.services.library import CaseStudyCard, list_case_study_cards
 from training.services.scorecard import MAX_SCORE, EssentialRow, QuestionRow, Scorecard
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +21,7 @@ from training.models import (
     User,
 )
 from training.models.base import utcnow
-from training.services import city_access
+from training.services import city_access, curriculum_cache
 
 MAX_SCORE = 3
 TEXT_LIMITS = {"comments": 4000, "evidence": 4000, "actions": 4000, "responsible": 300, "timescale": 200}
@@ -153,6 +153,25 @@ def get_scorecard(assessment: Assessment | None, *, texts: bool = True) -> Score
                 select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment.id)
             )
         }
+    return _card(assessment, essentials, questions, answers)
+
+
+def get_kept_scorecard(assessment: Assessment | None) -> Scorecard:
+    """`get_scorecard(assessment)` with the Essentials and questions from the worker's copy of
+    the scorecard (frozen, training/services/curriculum_cache.py): one query, the answers. For
+    pages that only show the card; what changes it reads `get_scorecard`."""
+    essentials, questions = curriculum_cache.scorecard_content()
+    answers: dict[str, AssessmentAnswer] = {}
+    if assessment is not None:
+        answers = {a.question_id: a for a in db.session.scalars(_ANSWERS, {"assessment_id": assessment.id})}
+    return _card(assessment, essentials, questions, answers)
+
+
+# Built once: every results page runs it.
+_ANSWERS = select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == bindparam("assessment_id"))
+
+
+def _card(assessment, essentials, questions, answers) -> Scorecard:
     rows = {e.number: EssentialRow(e) for e in essentials}
     for q in questions:
         if q.essential_number in rows:

@@ -11,6 +11,8 @@ development server's auto-reload) are drawn every time.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import current_app, request
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -46,3 +48,18 @@ def case_study_card(context, study, heading_level: int = 3) -> Markup:
         study=study,
         card_heading_level=heading_level,
     )
+
+
+@pass_context
+def module_card_head(context, row) -> Markup:
+    """The part of a module's card (templates/learn/_module_card.html) alike for every visitor:
+    link, title, summary, Essentials, lessons and minutes (templates/learn/_module_card_head.html),
+    kept under all of those. The progress under it is the visitor's and drawn each time."""
+    module = row.module
+    value = (
+        module.slug, module.title_en, module.title_zh, module.summary_en, module.summary_zh,
+        tuple(module.essentials), row.lessons_total, row.minutes,
+    )  # fmt: skip
+    # Only the fields of `value` reach the template, never the visitor's progress.
+    shown = SimpleNamespace(module=module, lessons_total=row.lessons_total, minutes=row.minutes)
+    return kept(context, "learn/_module_card_head.html", value, row=shown)

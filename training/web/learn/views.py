@@ -88,7 +88,7 @@ def my_learning():
     if assessment is not None:
         # Only the weakest Essentials and their modules are shown here: no wording, no case studies.
         advice = recommend(
-            scorecard.get_scorecard(assessment, texts=False),
+            scorecard.get_kept_scorecard(assessment),
             # A module already complete is never recommended again.
             modules=[row.module for row in rows if not row.complete],
             with_case_studies=False,

@@ -13,17 +13,13 @@ from training.i18n import current_locale
 from training.services import notifications
 from training.web.notifications import bp
 from training.web.notifications.texts import KIND_LABELS, describe
+from training.web.session_user import unread_count
 
 
 @bp.app_context_processor
 def _unread_count():
-    def unread_notifications() -> int:
-        """Called by the header's partial, for a logged-in person only: one COUNT query."""
-        if not current_user.is_authenticated:
-            return 0
-        return notifications.count_unread(current_user)
-
-    return {"unread_notifications": unread_notifications}
+    # Called by the header's partial: the count read with the user (training/web/session_user.py).
+    return {"unread_notifications": unread_count}
 
 
 @bp.get("/")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 # The short label of each Essential on a chart's axis, after the official names (the full name
 # is the axis' tooltip and is in the chart's text alternative).
@@ -137,21 +139,52 @@ def essentials_radar(card, locale: str) -> RadarChart:
     )
 
 
-def bar_rows(card) -> list[dict]:
-    """One row per question: id, score (or None), width in percent of the maximum."""
+def bar_rows(card, locale: str = "en") -> list[dict]:
+    """One row per question: id, score (or None), width in percent of the maximum, the topic
+    in `locale`, and the bar drawn (what `score_bar` in macros/charts.html draws: a page lists
+    every question, and a macro call per row was a fifth of the results page)."""
+    not_answered = gettext("not answered")
+    colon = "：" if locale == "zh" else ":"
     rows = []
     for essential in card.essentials:
         for row in essential.questions:
             score = row.score
+            question = row.question
+            label = f"{question.id}{colon} " + (not_answered if score is None else f"{score} / 3")
             rows.append(
                 {
                     "essential": essential.essential.number,
-                    "question": row.question,
+                    "question": question,
+                    "topic": question.topic(locale),
                     "score": score,
                     "width": 0 if score is None else round(100 * score / 3),
+                    "bar": score_bar(score, 3, label),
                 }
             )
     return rows
+
+
+_BAR = Markup(
+    '<svg class="chart bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{}" '
+    'width="100%" height="12">{}</svg>'
+)
+_TRACK_UNANSWERED = Markup('<rect x="0.5" y="0.5" width="99" height="9" class="track unanswered"/>')
+_TRACK = Markup('<rect x="0" y="0" width="100" height="10" class="track"/>')
+_FILL = Markup('<rect x="0" y="0" width="{}" height="10" class="fill{}"/>')
+
+
+def score_bar(score: int | None, max_score: int, label: str) -> Markup:
+    """A question's bar, as macros/charts.html `score_bar` draws it: filled to its score; a
+    score of 0 shows a mark at the start; an unanswered question an empty, dashed track.
+    `label` is escaped."""
+    if score is None:
+        body = _TRACK_UNANSWERED
+    else:
+        body = _TRACK
+        if max_score:
+            width = max(round(100 * score / max_score, 1), 1.5)
+            body += _FILL.format(width, " zero" if score == 0 else "")
+    return _BAR.format(label, body)
 
 
 @dataclass

@@ -130,14 +130,14 @@ def _save_sheet(city, rows):
     return submitted, errors, conflicts, overtaken
 
 
-def _answer_sheet(city, rows, title, back_url, self_url, module=None):
-    """Show and save a set of questions in one form; errors stay next to their fields and a
-    colleague's concurrent change is shown instead of being overwritten."""
+def _answer_sheet(city, assessment, rows, title, back_url, self_url, module=None):
+    """Show and save a set of questions of the city's current `assessment` in one form; errors
+    stay next to their fields and a colleague's concurrent change is shown instead of being
+    overwritten."""
     errors: dict[str, dict[str, str]] = {}
     conflicts: dict[str, object] = {}
     overtaken: dict[str, object] = {}
     submitted: dict[str, dict[str, str]] = {}
-    assessment = sc.get_current_assessment(city)
     if assessment is not None and not assessment.is_open:
         abort(409)
     if request.method == "POST":
@@ -172,13 +172,15 @@ def _answer_sheet(city, rows, title, back_url, self_url, module=None):
 @login_required
 def essential(city_id: int, number: int):
     city = _city_for(city_id, edit=request.method == "POST")
-    card = sc.get_scorecard(sc.get_current_assessment(city))
+    assessment = sc.get_current_assessment(city)
+    card = sc.get_scorecard(assessment)
     row = next((e for e in card.essentials if e.essential.number == number), None)
     if row is None:
         abort(404)
     title = _("Essential %(n)d: %(title)s", n=number, title=row.essential.title(current_locale()))
     return _answer_sheet(
         city,
+        assessment,
         row.questions,
         title,
         url_for("scorecard.overview", city_id=city.id),
@@ -194,7 +196,8 @@ def module_questions(city_id: int, slug: str):
     module = curriculum_cache.get_module(slug)  # the worker's copy: no query
     if module is None:
         abort(404)
-    rows = sc.get_question_rows(sc.get_current_assessment(city), module.scorecard_questions)
+    assessment = sc.get_current_assessment(city)
+    rows = sc.get_question_rows(assessment, module.scorecard_questions)
     title = _(
         "Apply “%(module)s” to %(city)s",
         module=module.title(current_locale()),
@@ -202,6 +205,7 @@ def module_questions(city_id: int, slug: str):
     )
     return _answer_sheet(
         city,
+        assessment,
         rows,
         title,
         url_for("learn.module", slug=slug),
@@ -221,7 +225,7 @@ def results(city_id: int):
             abort(404)
     else:
         assessment = sc.get_current_assessment(city)
-    card = sc.get_scorecard(assessment)
+    card = sc.get_kept_scorecard(assessment)
     locale = current_locale()
     radar = essentials_radar(card, locale)
     changes = sc.list_changes(assessment, limit=20) if assessment else []
@@ -238,7 +242,7 @@ def results(city_id: int):
         assessment=assessment,
         card=card,
         radar_data=radar,
-        bars=bar_rows(card),
+        bars=bar_rows(card, locale),
         changes=changes,
         advice=recommend(card),
         gains=gains,
