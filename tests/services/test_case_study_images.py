@@ -97,3 +97,14 @@ def test_stored_under_random_names_once_per_file_and_visible_by_state(db_session
     study.status = "published"
     assert images.can_view_image(None, study, first)
     assert not images.can_view_image(None, study, other)  # not the cover
+
+
+def test_a_truncated_file_is_refused_after_weasyprint_was_imported(monkeypatch):
+    """WeasyPrint (the programme PDF) sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process
+    when imported; the upload check must not inherit it (it did: found by test order)."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(images.ImageRejected) as exc:
+        images.process_image(picture("PNG")[:60])
+    assert exc.value.code == "not_an_image"

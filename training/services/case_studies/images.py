@@ -12,7 +12,7 @@ import secrets
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import defer
 
@@ -70,6 +70,9 @@ def process_image(raw: bytes) -> ProcessedImage:
         raise ImageRejected("empty")
     if len(raw) > MAX_UPLOAD_BYTES:
         raise ImageRejected("too_large")
+    # A truncated file is refused, whatever another library set for the whole process
+    # (WeasyPrint, imported for the programme PDF, turns Pillow's LOAD_TRUNCATED_IMAGES on).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
