@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import sqlalchemy as sa
 
@@ -68,29 +68,27 @@ def posting_rows(documents: Iterable[tuple[int, dict[str, float]]]) -> list[dict
 def _stored(keys: set[tuple[str, int]]) -> dict[tuple[str, int], tuple[array, array]]:
     """The stored lists among `keys` (token, block)."""
     found = {}
-    by_block: dict[int, list[str]] = defaultdict(list)
-    for token, block in keys:
-        by_block[block].append(token)
-    for block, block_tokens in by_block.items():
-        for start in range(0, len(block_tokens), _CHUNK):
-            chunk = block_tokens[start : start + _CHUNK]
-            where = (SearchPosting.block == block, SearchPosting.token.in_(chunk))
-            query = sa.select(SearchPosting).where(*where)
-            for row in db.session.scalars(query):
-                found[row.token, block] = (unpack("I", row.doc_ids), unpack("d", row.weights))
+    for block, where in _by_block(keys):
+        for row in db.session.scalars(sa.select(SearchPosting).where(*where)):
+            found[row.token, block] = (unpack("I", row.doc_ids), unpack("d", row.weights))
     return found
 
 
-def _replace(rows: list[dict], keys: Iterable[tuple[str, int]]) -> None:
+def _by_block(keys: Iterable[tuple[str, int]]) -> Iterator[tuple[int, tuple]]:
+    """(block, WHERE clauses) for the rows of `keys` (token, block), a block and a bounded
+    chunk of its tokens at a time."""
     by_block: dict[int, list[str]] = defaultdict(list)
     for token, block in keys:
         by_block[block].append(token)
     for block, block_tokens in by_block.items():
         for start in range(0, len(block_tokens), _CHUNK):
             chunk = block_tokens[start : start + _CHUNK]
-            db.session.execute(
-                sa.delete(SearchPosting).where(SearchPosting.block == block, SearchPosting.token.in_(chunk))
-            )
+            yield block, (SearchPosting.block == block, SearchPosting.token.in_(chunk))
+
+
+def _replace(rows: list[dict], keys: Iterable[tuple[str, int]]) -> None:
+    for _block, where in _by_block(keys):
+        db.session.execute(sa.delete(SearchPosting).where(*where))
     if rows:
         db.session.execute(sa.insert(SearchPosting), rows)
 
