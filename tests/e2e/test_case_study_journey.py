@@ -154,8 +154,8 @@ def test_editor_adds_a_case_study_a_second_editor_publishes_a_trainee_finds_it(
     # 3. A trainee reading Chinese finds it by a Chinese word and on the module page.
     register(page, name="学员", email=unique_email("trainee"), city="Kunming", lang="zh")
     page.goto("/case-studies/")
-    page.locator('form[role="search"] input[name="q"]').fill("湖滨湿地")
-    page.locator('form[role="search"] button[type="submit"]').click()
+    page.locator('main form[role="search"] input[name="q"]').fill("湖滨湿地")
+    page.locator('main form[role="search"] button[type="submit"]').click()
     expect(page).to_have_url(re.compile(r"q=%E6%B9%96"))
     card = page.locator(f'main article.card a[href="/case-studies/{slug}"]')
     expect(card).to_have_text("滇池湖滨湿地公园")
