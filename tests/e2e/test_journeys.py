@@ -172,10 +172,16 @@ def log_out(page: Page) -> None:
 
 def click_log_out(page: Page) -> None:
     """Log out from the header: the button sits in the Account menu (desktop) or the Menu (phone)."""
+    # The page a click just asked for must be there, styled, before we look at what is visible
+    # (while it loads, the Menu's summary is briefly visible at desktop width too).
+    page.wait_for_load_state("load")
     button = page.locator('header form[action="/auth/logout"] button[type="submit"]')
-    for summary in ("header details.nav-menu > summary", "header details.account-menu > summary"):
-        if not button.is_visible() and page.locator(summary).is_visible():
-            page.locator(summary).click()
+    if not button.is_visible():
+        # The phone Menu folds the header below 70rem (static/css/academy.css); above, the
+        # Account menu holds the button. Chosen by width, not by a visibility read mid-load.
+        narrow = (page.viewport_size or {"width": 1280})["width"] < 70 * 16
+        menu = "header details.nav-menu > summary" if narrow else "header details.account-menu > summary"
+        page.locator(menu).click()  # on a phone the Account links are open inside the Menu
     button.click()
 
 
