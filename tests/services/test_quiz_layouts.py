@@ -11,6 +11,7 @@ from tests.services.test_evaluation import _cohort
 from training.extensions import db
 from training.models import QuizAttempt
 from training.services import evaluation, quizzes
+from training.services.quizzes import layout as quiz_layout
 
 FINAL, PRETEST = QuizAttempt.FINAL, QuizAttempt.PRETEST
 
@@ -78,9 +79,9 @@ def test_shuffle_false_keeps_the_file_order(db_session):
 
 def test_allocation_gives_every_stratum_a_question_and_the_rest_by_size():
     rng = Random(1)
-    assert quizzes._allocate([3, 3, 3, 3], 8, rng) == [2, 2, 2, 2]
-    assert sorted(quizzes._allocate([6, 2, 2], 5, rng)) == [1, 1, 3]
-    assert sum(quizzes._allocate([1, 1, 1, 1], 2, rng)) == 2  # fewer than strata: a subset
+    assert quiz_layout._allocate([3, 3, 3, 3], 8, rng) == [2, 2, 2, 2]
+    assert sorted(quiz_layout._allocate([6, 2, 2], 5, rng)) == [1, 1, 3]
+    assert sum(quiz_layout._allocate([1, 1, 1, 1], 2, rng)) == 2  # fewer than strata: a subset
 
 
 def test_cohort_statistics_on_attempts_with_different_orders_and_draws(db_session):

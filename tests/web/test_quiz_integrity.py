@@ -15,7 +15,7 @@ from tests.quiz_forms import form_value
 from tests.services.test_learning import _right
 from tests.web.test_quiz_guessing import QuizForm
 from training.extensions import db
-from training.models import AttemptGrant, QuizAttempt, Role, User
+from training.models import AttemptGrant, Question, QuizAttempt, Role, User
 from training.services import quizzes
 
 SLUG = "climate-adaptation"
@@ -139,7 +139,7 @@ def test_a_retake_draws_other_questions_where_the_pool_allows(client, login):
 
 
 def quiz_questions(quiz):
-    return list(db.session.scalars(select(quizzes.Question).where(quizzes.Question.quiz_id == quiz.id)))
+    return list(db.session.scalars(select(Question).where(Question.quiz_id == quiz.id)))
 
 
 CORRECT_MARKERS = ("data-correct", "Correct answer:", "key-mark", "✓ correct")

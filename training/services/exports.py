@@ -19,7 +19,7 @@ from training.services.cohort_records import AttendanceCount, Holder
 from training.services.cohorts import list_members, list_modules
 from training.services.evaluation import FEW_ANSWERS, NOT_DISCRIMINATING, TOO_EASY, TOO_HARD, ItemStats
 from training.services.progress_matrix import Matrix
-from training.services.quizzes import summarise_answer
+from training.services.quizzes.review import summarise_answer
 from training.services.spreadsheets import (  # noqa: F401 - the writers, re-exported for callers
     FORMULA_STARTS,
     CellValue,
