@@ -67,7 +67,10 @@ def _make_database(purpose: str, tmp_path_factory) -> str:
         path = tmp_path_factory.mktemp(f"db-{purpose}") / "academy.sqlite3"
         return f"sqlite:///{path}"
     base = normalise_database_url(base)
-    name = re.sub(r"[^a-z0-9_]", "_", f"academy_{purpose}_{_worker()}".lower())
+    # the base database's name is part of the name: two checkouts testing at once on one
+    # server (TEST_DATABASE_URL=…/test and …/other) do not drop each other's databases
+    base_name = sa.engine.make_url(base).database or ""
+    name = re.sub(r"[^a-z0-9_]", "_", f"academy_{base_name}_{purpose}_{_worker()}".lower())
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
