@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests import factories
 from training.extensions import db
 from training.models import CityMembership, Role
-from training.services import accounts, city_access, cohorts, trainer_cities, workshop
+from training.services import accounts, city_access, city_requests, cohorts, trainer_cities, workshop
 from training.services import scorecard as sc
 from training.services import scorecard_history as history
 
@@ -82,20 +82,20 @@ def test_who_may_grant_approve_and_revoke(db_session):
     editor = factories.user(Role.EDITOR, city_name="Wuhan")
 
     asking = factories.user(Role.TRAINEE, city_name="Wuhan", member=False)
-    request = city_access.request_membership(asking, wuhan)
-    assert city_access.request_membership(asking, wuhan).id == request.id  # asking twice: one request
+    request = city_requests.request_membership(asking, wuhan)
+    assert city_requests.request_membership(asking, wuhan).id == request.id  # asking twice: one request
     for refused in (plain, other_trainer, editor, asking):
         with pytest.raises(city_access.NotAllowed):
-            city_access.approve_request(request, refused)
+            city_requests.approve_request(request, refused)
         with pytest.raises(city_access.NotAllowed):
             city_access.grant_membership(wuhan, asking, refused, "lead")
     assert city_access.get_membership(asking, wuhan) is None
 
-    membership = city_access.approve_request(request, lead)
+    membership = city_requests.approve_request(request, lead)
     assert membership.how == "lead" and membership.granted_by_id == lead.id
-    assert city_access.list_pending_requests(wuhan) == []
-    with pytest.raises(city_access.AlreadyDecided):
-        city_access.approve_request(request, trainer)
+    assert city_requests.list_pending_requests(wuhan) == []
+    with pytest.raises(city_requests.AlreadyDecided):
+        city_requests.approve_request(request, trainer)
 
     with pytest.raises(city_access.NotAllowed):
         city_access.revoke_membership(membership, plain)
@@ -105,10 +105,10 @@ def test_who_may_grant_approve_and_revoke(db_session):
 
     # a lead whose own membership was revoked vouches for nobody
     city_access.revoke_membership(city_access.get_membership(lead, wuhan), trainer)
-    again = city_access.request_membership(asking, wuhan)
+    again = city_requests.request_membership(asking, wuhan)
     with pytest.raises(city_access.NotAllowed):
-        city_access.approve_request(again, lead)
-    city_access.refuse_request(again, trainer)
+        city_requests.approve_request(again, lead)
+    city_requests.refuse_request(again, trainer)
     assert again.approved is False and city_access.get_membership(asking, wuhan) is None
 
 
@@ -202,9 +202,9 @@ def test_a_deleted_account_leaves_every_delegation_and_city(db_session):
 
     trainee = factories.user(Role.TRAINEE, city_name="Wuhan")
     trainer = factories.user(Role.TRAINER, city_name="Wuhan")
-    city_access.request_membership(trainee, factories.city("Beijing"))
+    city_requests.request_membership(trainee, factories.city("Beijing"))
     privacy.delete_account(trainee)
     privacy.delete_account(trainer)
     wuhan = factories.city("Wuhan")
     assert city_access.list_members(wuhan) == [] and trainer_cities.list_assignments() == []
-    assert city_access.list_pending_requests() == []
+    assert city_requests.list_pending_requests() == []

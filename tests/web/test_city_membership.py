@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests import factories
 from training.models import Role
-from training.services import city_access, cohorts, trainer_cities, workshop
+from training.services import city_access, city_requests, cohorts, trainer_cities, workshop
 from training.services import scorecard as sc
 
 
@@ -40,7 +40,7 @@ def test_a_trainee_who_changes_their_profile_city_cannot_read_nor_answer_that_ci
     assert f"/scorecard/city/{factories.city('Changsha').id}/" in html
     assert f"/scorecard/city/{beijing.id}/request" in html
     assert client.post(f"/scorecard/city/{beijing.id}/request").status_code == 302
-    assert city_access.get_pending_request(intruder, beijing) is not None
+    assert city_requests.get_pending_request(intruder, beijing) is not None
     assert client.get(f"/scorecard/city/{beijing.id}/").status_code == 404  # asking opens nothing
 
 
@@ -54,7 +54,7 @@ def test_the_scorecard_index_asks_a_non_member_to_join_in_both_languages(client,
 
     response = client.post(f"/scorecard/city/{wuhan.id}/request")
     assert response.status_code == 302
-    assert city_access.get_pending_request(user, wuhan) is not None
+    assert city_requests.get_pending_request(user, wuhan) is not None
     assert "waiting for an answer" in client.get("/scorecard/").get_data(as_text=True)
     # one may ask only for the city on one's profile
     assert client.post(f"/scorecard/city/{factories.city('Beijing').id}/request").status_code == 404
@@ -78,7 +78,7 @@ def test_the_lead_approves_a_request_on_the_scorecard_page_and_can_revoke(client
     workshop.set_lead(cohort, lead.id, True)
     plain = factories.member(cohort, city_name="Wuhan", member=False)
     asking = factories.user(Role.TRAINEE, city_name="Wuhan", member=False, name="Asking Person")
-    request = city_access.request_membership(asking, cohort.city)
+    request = city_requests.request_membership(asking, cohort.city)
     base = f"/scorecard/city/{cohort.city_id}"
 
     login(plain)  # a plain member sees the delegation but not the requests, and may not approve
@@ -131,7 +131,7 @@ def test_a_trainer_asks_for_a_city_and_an_admin_approves(client, login):
     lhasa = factories.city("Lhasa")
     assert "Ask to train in a city" in client.get("/cohorts/").get_data(as_text=True)
     assert client.post("/cohorts/cities/request", data={"city": str(lhasa.id)}).status_code == 302
-    (row,) = city_access.list_pending_requests(kind=city_access.TRAINER)
+    (row,) = city_requests.list_pending_requests(kind=city_access.TRAINER)
     assert client.get("/admin/trainers").status_code == 403
 
     login(factories.user(Role.ADMIN, city_name=None))

@@ -12,7 +12,8 @@ from sqlalchemy.orm import aliased
 from training.extensions import db
 from training.models import City, CityRequest, Role, TrainerCity, User
 from training.models.base import utcnow
-from training.services.city_access import TRAINER, NotAllowed, _add_request, _decide, is_assigned_trainer
+from training.services.city_access import TRAINER, NotAllowed, is_assigned_trainer
+from training.services.city_requests import _add_request, _decide
 
 
 def _require_admin(user: User) -> None:

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
-from training.services import accounts, cities, city_access, trainer_cities
+from training.services import accounts, cities, city_access, city_requests, trainer_cities
 from training.web.access import role_required
 from training.web.admin import bp
 from training.web.admin.forms import ROLE_LABELS, AssignTrainerForm, CityForm, RoleForm
@@ -152,8 +152,8 @@ def trainers():
         "admin/trainers.html",
         form=form,
         assignments=trainer_cities.list_assignments(),
-        requests=city_access.list_pending_requests(kind=city_access.TRAINER),
-        member_requests=city_access.list_pending_requests(kind=city_access.MEMBER),
+        requests=city_requests.list_pending_requests(kind=city_access.TRAINER),
+        member_requests=city_requests.list_pending_requests(kind=city_access.MEMBER),
         csrf_form=FlaskForm(),
     ), (422 if form.errors else 200)
 
@@ -173,7 +173,7 @@ def revoke_trainer(assignment_id: int):
 @bp.post("/trainers/requests/<int:request_id>/<any(approve, refuse):decision>")
 @role_required("admin")
 def decide_trainer_request(request_id: int, decision: str):
-    found = city_access.get_request(request_id)
+    found = city_requests.get_request(request_id)
     if found is None or found.kind != city_access.TRAINER:
         abort(404)
     if FlaskForm().validate_on_submit():
@@ -184,7 +184,7 @@ def decide_trainer_request(request_id: int, decision: str):
             else:
                 trainer_cities.refuse_trainer_city(found, current_user)
                 flash(_("The request is refused."), "success")
-        except city_access.AlreadyDecided:
+        except city_requests.AlreadyDecided:
             flash(_("This request was already answered."), "info")
         except ValueError:
             flash(_("This person is no longer a trainer: nothing was assigned."), "error")

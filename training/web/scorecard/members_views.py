@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from training.services import city_access
+from training.services import city_access, city_requests
 from training.web.scorecard import bp
 from training.web.scorecard.views import _city_for
 
@@ -18,7 +18,7 @@ def _back(city):
 
 
 def _city_request(city, request_id: int):
-    found = city_access.get_request(request_id)
+    found = city_requests.get_request(request_id)
     if found is None or found.city_id != city.id or found.kind != city_access.MEMBER:
         abort(404)
     return found
@@ -35,12 +35,12 @@ def decide_request(city_id: int, request_id: int, decision: str):
         abort(400)
     try:
         if decision == "approve":
-            city_access.approve_request(found, current_user)
+            city_requests.approve_request(found, current_user)
             flash(_("The request is approved: the person is now a member of the delegation."), "success")
         else:
-            city_access.refuse_request(found, current_user)
+            city_requests.refuse_request(found, current_user)
             flash(_("The request is refused."), "success")
-    except city_access.AlreadyDecided:
+    except city_requests.AlreadyDecided:
         flash(_("This request was already answered."), "info")
     except city_access.NotAllowed:
         abort(403)

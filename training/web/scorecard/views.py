@@ -7,7 +7,15 @@ from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
 from training.models import AssessmentAnswer
-from training.services import cities, city_access, cohorts, curriculum_cache, evaluation, workshop
+from training.services import (
+    cities,
+    city_access,
+    city_requests,
+    cohorts,
+    curriculum_cache,
+    evaluation,
+    workshop,
+)
 from training.services import scorecard as sc
 from training.services import scorecard_history as history
 from training.services.recommendations import recommend
@@ -35,7 +43,7 @@ def index():
     profile = current_user.city
     if choices and profile is not None and all(c.id != profile.id for c in choices):
         # a member elsewhere whose profile now names another city: both, never a silent redirect
-        pending = city_access.get_pending_request(current_user, profile)
+        pending = city_requests.get_pending_request(current_user, profile)
         return render_template(
             "scorecard/choose.html", choices=choices, ask_city=profile, pending=pending, form=FlaskForm()
         )
@@ -47,7 +55,7 @@ def index():
         return redirect(url_for("scorecard.overview", city_id=(own or choices[0]).id))
     if choices:
         return render_template("scorecard/choose.html", choices=choices)
-    pending = city_access.get_pending_request(current_user, current_user.city) if current_user.city else None
+    pending = city_requests.get_pending_request(current_user, profile) if profile else None
     return render_template("scorecard/ask.html", pending=pending, form=FlaskForm())
 
 
@@ -59,7 +67,7 @@ def request_membership(city_id: int):
     if city is None or city.id != current_user.city_id:
         abort(404)
     if FlaskForm().validate_on_submit():
-        if city_access.request_membership(current_user, city) is None:
+        if city_requests.request_membership(current_user, city) is None:
             return redirect(url_for("scorecard.overview", city_id=city.id))
         flash(
             _("Your request is sent. The delegation lead or a trainer of the city will answer it."), "success"
@@ -78,7 +86,7 @@ def overview(city_id: int):
         city=city,
         card=card,
         members=city_access.list_members(city),
-        requests=city_access.list_pending_requests(city) if can_manage else [],
+        requests=city_requests.list_pending_requests(city) if can_manage else [],
         can_manage=can_manage,
         form=FlaskForm(),
     )
