@@ -61,7 +61,7 @@ def test_a_request_naming_an_untrusted_host_is_refused(app, client, monkeypatch)
 
 
 def test_the_certificate_qr_code_points_at_public_url(app, client, db_session, monkeypatch):
-    from tests.web.test_security import _trainee_with_history
+    from tests.web.test_personal_data import _trainee_with_history
     from training.models import Certificate
 
     monkeypatch.setitem(app.config, "PUBLIC_URL", "https://academy.example.gov.cn")
