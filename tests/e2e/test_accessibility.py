@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import axe_violations, require_axe
-from tests.e2e.test_journeys import MODULE
+from tests.e2e.steps import MODULE
 from tests.e2e.world import HTML_LANG, LANGS, get_world, log_in_as, set_anonymous_language
 
 ROLES = ("anonymous", "trainee", "trainer", "admin")
@@ -59,7 +59,7 @@ def _error_states(page: Page, role: str, lang: str, world, found: dict[str, list
 
 def _registration_pages(page: Page, lang: str, found: dict[str, list[str]]) -> None:
     """The registration's "check your email" page, the confirmation link's page and a refused link."""
-    from tests.e2e.test_journeys import PASSWORD, unique_email
+    from tests.e2e.steps import PASSWORD, unique_email
 
     email = unique_email(f"axe-{lang}")
     page.goto("/auth/register")

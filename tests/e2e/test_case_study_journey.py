@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.test_journeys import CJK_TEXT, PASSWORD, ROOT, log_in, log_out, register, unique_email
+from tests.e2e.steps import CJK_TEXT, PASSWORD, ROOT, log_in, log_out, register, unique_email
 
 MODULE = "nature-based-solutions"
 

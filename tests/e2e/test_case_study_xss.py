@@ -12,8 +12,8 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from tests.e2e import test_case_study_journey as journey
+from tests.e2e.steps import log_out
 from tests.e2e.test_case_study_journey import fill, login, make_user, module_essentials
-from tests.e2e.test_journeys import log_out
 
 created_slugs = journey.created_slugs  # the fixture that removes what a test created
 FLAG = "window.__xss=1;alert(1)"

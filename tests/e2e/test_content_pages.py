@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import CJK_TEXT, register, unique_email
+from tests.e2e.steps import CJK_TEXT, register, unique_email
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted(p.name for p in (ROOT / "modules").iterdir() if (p / "module.yaml").exists())

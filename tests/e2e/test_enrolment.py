@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import axe_violations, require_axe
-from tests.e2e.test_journeys import PASSWORD, log_in, log_out, unique_email
+from tests.e2e.steps import PASSWORD, log_in, log_out, unique_email
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT = {

@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.e2e.test_journeys import PASSWORD, log_in, log_out, unique_email
+from tests.e2e.steps import PASSWORD, log_in, log_out, unique_email
 
 
 def _trainer_and_cohort(app, email: str) -> str:

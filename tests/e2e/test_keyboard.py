@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import MODULE, PASSWORD, lesson_titles, unique_email
+from tests.e2e.steps import MODULE, PASSWORD, lesson_titles, unique_email
 from tests.e2e.world import HTML_LANG, LANGS, get_world, log_in_as, set_anonymous_language
 
 ACTIVE_JS = """() => {

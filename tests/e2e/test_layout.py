@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import PASSWORD
+from tests.e2e.steps import PASSWORD
 from tests.e2e.world import ARTIFACTS, CITY, LANGS, get_world, log_in_as
 
 SHOTS = ARTIFACTS / "layout"

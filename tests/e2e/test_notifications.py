@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import axe_violations, require_axe
-from tests.e2e.test_journeys import PASSWORD
+from tests.e2e.steps import PASSWORD
 from tests.e2e.test_layout import WIDTHS, _check_header, _check_no_sideways_scroll
 from tests.e2e.world import ARTIFACTS, HTML_LANG, LANGS, get_world, log_in_as
 

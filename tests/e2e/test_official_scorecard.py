@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import PASSWORD, log_in, unique_email
+from tests.e2e.steps import PASSWORD, log_in, unique_email
 from tests.official_tool import needs_official_tool
 from tests.services.test_scorecard_official import blank, filled, official_scores
 

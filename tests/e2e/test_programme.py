@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import axe_violations, require_axe
-from tests.e2e.test_journeys import PASSWORD
+from tests.e2e.steps import PASSWORD
 from tests.e2e.world import ARTIFACTS, HTML_LANG, LANGS, log_in_as
 
 _MANAGERS: dict[int, tuple[int, dict[str, str]]] = {}

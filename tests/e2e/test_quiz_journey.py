@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.e2e.axe import axe_violations, require_axe
-from tests.e2e.test_journeys import (
+from tests.e2e.steps import (
     MODULE,
     PASSWORD,
     answer,

@@ -11,7 +11,7 @@ from pathlib import Path
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import PASSWORD, click_log_out, log_in, unique_email
+from tests.e2e.steps import PASSWORD, click_log_out, log_in, unique_email
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CITY = "Harbin"

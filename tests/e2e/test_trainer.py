@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import (
+from tests.e2e.steps import (
     EN,
     MODULE,
     PASSWORD,

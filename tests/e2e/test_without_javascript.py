@@ -10,7 +10,7 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import log_in, unique_email
+from tests.e2e.steps import log_in, unique_email
 from tests.e2e.test_trainer import _make_trainer
 
 ROOT = Path(__file__).resolve().parents[2]

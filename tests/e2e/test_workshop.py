@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import log_in, log_out, register, unique_email
+from tests.e2e.steps import log_in, log_out, register, unique_email
 from tests.e2e.test_trainer import _make_trainer
 
 CITY = "Nanning"

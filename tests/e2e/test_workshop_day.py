@@ -21,8 +21,8 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DESKTOP
+from tests.e2e.steps import PASSWORD, log_in, log_out, unique_email
 from tests.e2e.test_enrolment import _setup, accept_the_invitation, import_the_list
-from tests.e2e.test_journeys import PASSWORD, log_in, log_out, unique_email
 from tests.e2e.test_workshop import _agree
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_journeys import MODULE, PASSWORD, correct_answers, lesson_titles
+from tests.e2e.steps import MODULE, PASSWORD, correct_answers, lesson_titles
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CITY = "Hangzhou"
