@@ -23,6 +23,7 @@ from training.models import (
 )
 from training.services.programmes import access, sharing
 from training.services.programmes.learning import MIN_TRAINEES
+from training.services.programmes.load import _by_essential
 from training.services.programmes.report import build_report
 
 TODAY = date(2026, 12, 7)
@@ -201,6 +202,15 @@ def test_a_trainee_in_two_cities_with_other_modules_counts_once_in_all_modules(w
     e3 = learning.overall.by_essential[3]
     assert (e3.trainees, e3.mean_pre, e3.too_few) == (1, None, True)
     assert learning.overall.by_essential[2].trainees == 14
+
+
+def test_an_attempts_results_count_per_essential_without_questions_gone_from_the_quiz():
+    essential_of = {"k1": 2, "k2": 2, "k3": 8}
+    assert _by_essential('{"k1": true, "k2": false, "k3": false, "gone": true}', essential_of) == {
+        2: (1, 2),
+        8: (0, 1),
+    }
+    assert _by_essential("null", essential_of) == {} and _by_essential(None, essential_of) == {}
 
 
 def test_resilience_first_and_latest_of_sharing_cities_only(report, world):
