@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -155,7 +156,7 @@ def populate(cities: int, years: int, trainees: int) -> tuple[int, str]:
     return programme.id, manager.email
 
 
-def _measure(client, engine, url: str, repeat: int = REPEAT) -> tuple[float, float, int, int]:
+def _measure(client, engine, url: str, repeat: int = REPEAT) -> tuple[float, float, int, int, float]:
     statements: list[int] = []
 
     def count(*_args):
@@ -173,7 +174,7 @@ def _measure(client, engine, url: str, repeat: int = REPEAT) -> tuple[float, flo
         event.remove(engine, "before_cursor_execute", count)
         assert response.status_code == 200, (url, response.status_code)
         size = len(response.data)
-    return statistics.median(times), statistics.median(cpu), len(statements), size
+    return statistics.median(times), statistics.median(cpu), len(statements), size, os.getloadavg()[0]
 
 
 def _databases(tmp: str):
@@ -181,15 +182,16 @@ def _databases(tmp: str):
     base = os.environ.get("TEST_DATABASE_URL")
     if base:
         base = normalise_database_url(base)
+        # the base database's name is part of the name (as in tests/conftest.py): two checkouts
+        # benchmarking at once on one server do not drop each other's database
+        base_name = sa.engine.make_url(base).database or ""
+        name = re.sub(r"[^a-z0-9_]", "_", f"academy_{base_name}_bench_programme".lower())
         admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(sa.text('DROP DATABASE IF EXISTS "academy_bench_programme" WITH (FORCE)'))
-            conn.execute(sa.text('CREATE DATABASE "academy_bench_programme"'))
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
-        yield (
-            "postgresql",
-            str(sa.engine.make_url(base).set(database="academy_bench_programme").render_as_string(False)),
-        )
+        yield "postgresql", str(sa.engine.make_url(base).set(database=name).render_as_string(False))
 
 
 def main() -> None:
@@ -231,9 +233,10 @@ def main() -> None:
     # not) — on a shared machine under load the wall time is several times the CPU time.
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'database':<10} {'programme':<12} {'page':<30} {'wall ms':>9} {'CPU ms':>8}", end="")
-    print(f"  {'queries':>7}  {'bytes':>9}")
-    for engine_name, size, url, ms, cpu_ms, queries, nbytes in rows:
-        print(f"{engine_name:<10} {size:<12} {url:<30} {ms:>9.1f} {cpu_ms:>8.1f}  {queries:>7}  {nbytes:>9}")
+    print(f"  {'queries':>7}  {'bytes':>9}  {'load':>5}")
+    for engine_name, size, url, ms, cpu_ms, queries, nbytes, load in rows:
+        print(f"{engine_name:<10} {size:<12} {url:<30} {ms:>9.1f} {cpu_ms:>8.1f}", end="")
+        print(f"  {queries:>7}  {nbytes:>9}  {load:>5.1f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ with the expected numbers worked out by hand here."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -11,9 +11,19 @@ from sqlalchemy import select
 from tests import factories
 from tests.programme_world import build_world
 from training.extensions import db
-from training.models import Module, ProgrammeCity, Role, ScorecardSharing
+from training.models import (
+    CohortMember,
+    Module,
+    ProgrammeCity,
+    Question,
+    Quiz,
+    QuizAttempt,
+    Role,
+    ScorecardSharing,
+)
 from training.services.programmes import access, sharing
 from training.services.programmes.learning import MIN_TRAINEES
+from training.services.programmes.load import _by_essential
 from training.services.programmes.report import build_report
 
 TODAY = date(2026, 12, 7)
@@ -148,6 +158,59 @@ def test_learning_per_city_and_the_small_number_rule(report, world):
     gamma = by_city["Gammaport"].by_module[world.m1.id]
     # exactly five: shown
     assert (gamma.trainees, gamma.mean_pre, gamma.mean_post, gamma.shown) == (5, 0.0, 100.0, True)
+
+
+def _cohort_in(world, city: str, module: Module, members: list[str]) -> None:
+    cohort = factories.cohort(city_name=city, name=f"{city} extra", module_ids=[module.id])
+    cohort.programme_id = world.programme.id
+    db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=world.users[k].id) for k in members)
+
+
+def test_a_trainee_taking_a_module_in_two_cities_counts_once_overall(world):
+    _cohort_in(world, "Betatown", world.m1, ["a1"])  # a1 (0→100 in Alphaville) in Betatown too
+    db.session.commit()
+    learning = build_report(world.programme, TODAY).learning
+    betatown = next(c.table for c in learning.cities if c.city.name_en == "Betatown")
+    assert betatown.by_module[world.m1.id].trainees == 4
+    m1 = learning.overall.by_module[world.m1.id]  # as without the second city: 14 trainees, once each
+    assert (m1.trainees, m1.mean_pre, m1.mean_post) == (14, pytest.approx(350 / 14), pytest.approx(1300 / 14))
+    e2 = learning.overall.by_essential[2]
+    assert (e2.trainees, e2.mean_pre) == (14, pytest.approx(100 * 6 / 14))
+
+
+def test_a_trainee_in_two_cities_with_other_modules_counts_once_in_all_modules(world):
+    # a7 (Alphaville, M1 0→2) takes M2 in Gammaport: pre-test 0/1, final 1/1 on an Essential 3 question
+    _cohort_in(world, "Gammaport", world.m2, ["a7"])
+    quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == world.m2.id))
+    key = db.session.scalar(select(Question.key).where(Question.quiz_id == quiz.id, Question.essential == 3))
+    for kind, right, day in ((QuizAttempt.PRETEST, False, 1), (QuizAttempt.FINAL, True, 2)):
+        db.session.add(
+            QuizAttempt(user_id=world.users["a7"].id, quiz_id=quiz.id, kind=kind, number=1,
+                        content_version="t", question_keys=[key], results={key: right},
+                        correct=int(right), total=1, percent=100 * right, passed=right,
+                        submitted_at=datetime(2022, 4, day))
+        )  # fmt: skip
+    db.session.commit()
+    learning = build_report(world.programme, TODAY).learning
+    overall = learning.overall.overall  # 15 trainee–module pairs of 14 trainees
+    assert (overall.trainees, overall.mean_pre, overall.mean_post) == (
+        14,
+        pytest.approx(350 / 15),
+        pytest.approx(1400 / 15),
+    )
+    assert learning.overall.by_module[world.m2.id].trainees == 1
+    e3 = learning.overall.by_essential[3]
+    assert (e3.trainees, e3.mean_pre, e3.too_few) == (1, None, True)
+    assert learning.overall.by_essential[2].trainees == 14
+
+
+def test_an_attempts_results_count_per_essential_without_questions_gone_from_the_quiz():
+    essential_of = {"k1": 2, "k2": 2, "k3": 8}
+    assert _by_essential('{"k1": true, "k2": false, "k3": false, "gone": true}', essential_of) == {
+        2: (1, 2),
+        8: (0, 1),
+    }
+    assert _by_essential("null", essential_of) == {} and _by_essential(None, essential_of) == {}
 
 
 def test_resilience_first_and_latest_of_sharing_cities_only(report, world):

@@ -15,11 +15,12 @@ trainee–module pairs; its N is the number of distinct trainees.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
 from training.models import City, Module
-from training.services.programmes.load import ProgrammeData
+from training.services.programmes.load import ProgrammeData, Tested
 
 MIN_TRAINEES = 5
 ESSENTIALS = tuple(range(1, 11))
@@ -49,15 +50,12 @@ class GainFigure:
         return self.mean_post - self.mean_pre
 
 
-def _figure(observations: list[tuple[int, float, float]]) -> GainFigure:
-    """From (user id, pre %, post %) observations; nothing computed below MIN_TRAINEES."""
-    trainees = len({u for u, _, _ in observations})
+def _figure(trainees: int, pre: list[float], post: list[float]) -> GainFigure:
+    """N and the mean pre % and post % of the observations; nothing computed below
+    MIN_TRAINEES. Exact sums (fsum), so the order the observations come in does not matter."""
     if trainees < MIN_TRAINEES:
         return GainFigure(trainees)
-    count = len(observations)
-    return GainFigure(
-        trainees, sum(p for _, p, _ in observations) / count, sum(q for _, _, q in observations) / count
-    )
+    return GainFigure(trainees, math.fsum(pre) / len(pre), math.fsum(post) / len(post))
 
 
 @dataclass
@@ -80,66 +78,62 @@ class Learning:
     cities: list[CityGain]
 
 
-@dataclass(frozen=True)
-class _Pair:
-    """One trainee–module pair's observation and its per-Essential tallies
-    (essential -> [pre right, pre asked, post right, post asked])."""
+class _Tallies:
+    """What one table (a city, or all cities) is computed from: the trainee–module pairs'
+    pre % and post % per module, and per Essential each trainee's questions right and asked,
+    pooled over the modules (essential -> user -> [pre right, pre asked, post right, post asked])."""
 
-    observation: tuple[int, float, float]
-    tallies: dict[int, list[int]]
+    def __init__(self) -> None:
+        self.pre: dict[int, list[float]] = defaultdict(list)  # module id -> pre % of each pair
+        self.post: dict[int, list[float]] = defaultdict(list)
+        self.users: set[int] = set()
+        self.essentials: dict[int, dict[int, list[int]]] = defaultdict(dict)
 
+    def add(self, user_id: int, module_id: int, tested: Tested) -> None:
+        self.pre[module_id].append(100 * tested.pre_correct / tested.pre_total)
+        self.post[module_id].append(100 * tested.post_correct / tested.post_total)
+        self.users.add(user_id)
+        for slot, by_essential in ((0, tested.pre_by_essential), (2, tested.post_by_essential)):
+            for essential, (right, asked) in by_essential.items():
+                tally = self.essentials[essential].get(user_id)
+                if tally is None:
+                    tally = self.essentials[essential][user_id] = [0, 0, 0, 0]
+                tally[slot] += right
+                tally[slot + 1] += asked
 
-def _pair(data: ProgrammeData, user_id: int, module_id: int) -> _Pair | None:
-    tested = data.tested.get((user_id, module_id))
-    if tested is None:
-        return None
-    tallies: dict[int, list[int]] = {}
-    essential_of = data.essential_of.get(module_id, {})
-    for slot, results in ((0, tested.pre_results), (2, tested.post_results)):
-        for key, right in results.items():
-            essential = essential_of.get(key)
-            if essential is None:
-                continue
-            tally = tallies.get(essential)
-            if tally is None:
-                tally = tallies[essential] = [0, 0, 0, 0]
-            if right:
-                tally[slot] += 1
-            tally[slot + 1] += 1
-    pre, post = 100 * tested.pre_correct / tested.pre_total, 100 * tested.post_correct / tested.post_total
-    return _Pair((user_id, pre, post), tallies)
+    @classmethod
+    def merged(cls, parts: list[_Tallies]) -> _Tallies:
+        """The tallies of the union of parts that share no trainee–module pair (a trainee may
+        be in several: their per-Essential counts add up). Parts are not changed."""
+        whole = cls()
+        for part in parts:
+            for module_id, values in part.pre.items():
+                whole.pre[module_id] += values
+                whole.post[module_id] += part.post[module_id]
+            whole.users |= part.users
+            for essential, per_user in part.essentials.items():
+                pooled = whole.essentials[essential]
+                for user_id, tally in per_user.items():
+                    found = pooled.get(user_id)
+                    pooled[user_id] = tally if found is None else [a + b for a, b in zip(found, tally)]
+        return whole
 
-
-def _table(
-    pairs: set[tuple[int, int]], modules: list[Module], computed: dict[tuple[int, int], _Pair]
-) -> GainTable:
-    per_module: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
-    everything: list[tuple[int, float, float]] = []
-    # essential -> user -> [pre right, pre asked, post right, post asked], pooled over modules
-    tallies: dict[int, dict[int, list[int]]] = defaultdict(dict)
-    for user_id, module_id in pairs:
-        pair = computed.get((user_id, module_id))
-        if pair is None:
-            continue
-        per_module[module_id].append(pair.observation)
-        everything.append(pair.observation)
-        for essential, (pr, pa, qr, qa) in pair.tallies.items():
-            tally = tallies[essential].setdefault(user_id, [0, 0, 0, 0])
-            tally[0] += pr
-            tally[1] += pa
-            tally[2] += qr
-            tally[3] += qa
-    by_essential = {
-        essential: _figure(
-            [
-                (user_id, 100 * pr / pa, 100 * qr / qa)
-                for user_id, (pr, pa, qr, qa) in tallies[essential].items()
-                if pa and qa
-            ]
-        )
-        for essential in ESSENTIALS
-    }
-    return GainTable({m.id: _figure(per_module[m.id]) for m in modules}, by_essential, _figure(everything))
+    def table(self, modules: list[Module]) -> GainTable:
+        by_essential = {}
+        for essential in ESSENTIALS:
+            pre, post = [], []
+            for pr, pa, qr, qa in self.essentials.get(essential, {}).values():
+                if pa and qa:
+                    pre.append(100 * pr / pa)
+                    post.append(100 * qr / qa)
+            by_essential[essential] = _figure(len(pre), pre, post)
+        by_module = {}
+        for module in modules:
+            pre, post = self.pre.get(module.id, []), self.post.get(module.id, [])
+            by_module[module.id] = _figure(len(pre), pre, post)
+        pre = [p for values in self.pre.values() for p in values]
+        post = [q for values in self.post.values() for q in values]
+        return GainTable(by_module, by_essential, _figure(len(self.users), pre, post))
 
 
 def build_learning(data: ProgrammeData) -> Learning:
@@ -149,9 +143,20 @@ def build_learning(data: ProgrammeData) -> Learning:
         for user_id in data.members.get(cohort.id, []):
             for module_id in data.assigned.get(cohort.id, []):
                 pairs_by_city[cohort.city_id].add((user_id, module_id))
-    every = set().union(*pairs_by_city.values()) if pairs_by_city else set()
-    computed = {key: found for key in every if (found := _pair(data, *key)) is not None}
-    cities = [
-        CityGain(city, _table(pairs_by_city.get(city.id, set()), modules, computed)) for city in data.cities
-    ]
-    return Learning(modules, _table(every, modules, computed), cities)
+
+    def tallies(pairs: set[tuple[int, int]]) -> _Tallies:
+        found = _Tallies()
+        for user_id, module_id in pairs:
+            tested = data.tested.get((user_id, module_id))
+            if tested is not None:
+                found.add(user_id, module_id, tested)
+        return found
+
+    by_city = {city.id: tallies(pairs_by_city.get(city.id, set())) for city in data.cities}
+    every = set().union(*pairs_by_city.values())
+    if len(every) == sum(len(pairs) for pairs in pairs_by_city.values()):
+        overall = _Tallies.merged(list(by_city.values()))  # no pair in two cities: add them up
+    else:
+        overall = tallies(every)  # a trainee took a module in two cities: counted once
+    cities = [CityGain(city, by_city[city.id].table(modules)) for city in data.cities]
+    return Learning(modules, overall.table(modules), cities)

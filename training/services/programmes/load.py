@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import Text, cast, func, select
 
 from training.extensions import db
 from training.models import (
@@ -38,24 +38,33 @@ def cohort_year(cohort: Cohort) -> int:
     return cohort.starts_on.year if cohort.starts_on else cohort.created_at.year
 
 
-@dataclass(frozen=True)
+# essential -> (questions answered right, questions asked) in one attempt
+EssentialTally = dict[int, tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
 class Tested:
     """A trainee's first pre-test and latest final attempt on a module's quiz (both with at
-    least one question): questions right, asked, and the per-question results."""
+    least one question): questions right, asked, and the same per Essential."""
 
     pre_correct: int
     pre_total: int
-    pre_results: dict[str, bool]
+    pre_by_essential: EssentialTally
     post_correct: int
     post_total: int
-    post_results: dict[str, bool]
+    post_by_essential: EssentialTally
 
 
-def _results(raw) -> dict[str, bool]:
-    """Attempt results as read without the JSON type (only the attempts used are decoded)."""
-    if isinstance(raw, str):
-        return json.loads(raw) or {}
-    return raw or {}
+def _by_essential(raw: str | None, essential_of: dict[str, int]) -> EssentialTally:
+    """An attempt's per-question results (as stored: JSON text, question key -> right) tallied
+    per Essential; questions no longer in the quiz are left out."""
+    tally: dict[int, tuple[int, int]] = {}
+    for key, right in ((json.loads(raw) if raw else None) or {}).items():
+        essential = essential_of.get(key)
+        if essential is not None:
+            r, a = tally.get(essential, (0, 0))
+            tally[essential] = (r + 1, a + 1) if right else (r, a + 1)
+    return tally
 
 
 @dataclass
@@ -143,6 +152,13 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
     lessons_done: dict[tuple[int, int], int] = {}
     quiz_modules: set[int] = set()
     if module_ids:
+        for module_id, key, essential in db.session.execute(
+            select(Quiz.module_id, Question.key, Question.essential)
+            .join(Quiz, Quiz.id == Question.quiz_id)
+            .where(Quiz.module_id.in_(module_ids))
+        ):
+            essential_of[module_id][key] = essential
+            quiz_modules.add(module_id)
         first_pre: dict[tuple[int, int], tuple] = {}
         last_post: dict[tuple[int, int], tuple] = {}
         rows = db.session.execute(
@@ -153,7 +169,7 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
                 QuizAttempt.correct,
                 QuizAttempt.total,
                 QuizAttempt.passed,
-                type_coerce(QuizAttempt.results, Text),  # decoded below, only where used
+                cast(QuizAttempt.results, Text),  # as stored; decoded below, only where used
             )
             .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
             .where(Quiz.module_id.in_(module_ids), QuizAttempt.user_id.in_(member_ids))
@@ -169,16 +185,19 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
                     passed.add(key)
                 if total:
                     last_post[key] = (correct, total, results)
+        # Results are tallied once per distinct text and module: attempts with the same answers
+        # right and wrong (common: everything right) share one decoding.
+        decoded: dict[tuple[int, str | None], EssentialTally] = {}
+
+        def by_essential(module_id: int, raw: str | None) -> EssentialTally:
+            found = decoded.get((module_id, raw))
+            if found is None:
+                found = decoded[module_id, raw] = _by_essential(raw, essential_of.get(module_id, {}))
+            return found
+
         for key in first_pre.keys() & last_post.keys():
             (pc, pt, pr), (qc, qt, qr) = first_pre[key], last_post[key]
-            tested[key] = Tested(pc, pt, _results(pr), qc, qt, _results(qr))
-        for module_id, key, essential in db.session.execute(
-            select(Quiz.module_id, Question.key, Question.essential)
-            .join(Quiz, Quiz.id == Question.quiz_id)
-            .where(Quiz.module_id.in_(module_ids))
-        ):
-            essential_of[module_id][key] = essential
-            quiz_modules.add(module_id)
+            tested[key] = Tested(pc, pt, by_essential(key[1], pr), qc, qt, by_essential(key[1], qr))
         quiz_modules |= set(db.session.scalars(select(Quiz.module_id).where(Quiz.module_id.in_(module_ids))))
         lessons_done = {
             (user_id, module_id): n
