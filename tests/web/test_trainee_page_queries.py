@@ -20,7 +20,7 @@ PINNED = {
     "catalogue": 3,
     "module page": 4,
     "My learning": 12,
-    "answer sheet": 6,
+    "answer sheet": 5,
     "results": 6,
     "lesson": 2,
 }

@@ -104,6 +104,9 @@ class EssentialRow:
 class Scorecard:
     assessment: Assessment | None
     essentials: list[EssentialRow]
+    # Of a kept card (`get_kept_scorecard`): the memo of the worker's copy of the scorecard it
+    # was built from, where the web layer keeps what it draws (training/web/scorecard/kept.py).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -160,15 +163,34 @@ def get_kept_scorecard(assessment: Assessment | None) -> Scorecard:
     """`get_scorecard(assessment)` with the Essentials and questions from the worker's copy of
     the scorecard (frozen, training/services/curriculum_cache.py): one query, the answers. For
     pages that only show the card; what changes it reads `get_scorecard`."""
-    essentials, questions = curriculum_cache.scorecard_content()
+    essentials, questions, memo = curriculum_cache.kept_scorecard_content()
     answers: dict[str, AssessmentAnswer] = {}
     if assessment is not None:
         answers = {a.question_id: a for a in db.session.scalars(_ANSWERS, {"assessment_id": assessment.id})}
-    return _card(assessment, essentials, questions, answers)
+    card = _card(assessment, essentials, questions, answers)
+    card.memo = memo
+    return card
+
+
+def get_kept_question_rows(
+    assessment: Assessment | None, ids: list[str] | tuple[str, ...]
+) -> tuple[list[QuestionRow], dict]:
+    """`get_question_rows(assessment, ids)` with the questions from the worker's copy of the
+    scorecard: one query, those answers; and the copy's memo (see `Scorecard.memo`)."""
+    _essentials, questions, memo = curriculum_cache.kept_scorecard_content()
+    wanted = set(ids)
+    answers: dict[str, AssessmentAnswer] = {}
+    if assessment is not None and wanted:
+        answers = {
+            a.question_id: a
+            for a in db.session.scalars(_SOME_ANSWERS, {"assessment_id": assessment.id, "ids": list(wanted)})
+        }
+    return [QuestionRow(q, answers.get(q.id)) for q in questions if q.id in wanted], memo
 
 
 # Built once: every results page runs it.
 _ANSWERS = select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == bindparam("assessment_id"))
+_SOME_ANSWERS = _ANSWERS.where(AssessmentAnswer.question_id.in_(bindparam("ids", expanding=True)))
 
 
 def _card(assessment, essentials, questions, answers) -> Scorecard:

@@ -130,7 +130,7 @@ def _save_sheet(city, rows):
     return submitted, errors, conflicts, overtaken
 
 
-def _answer_sheet(city, assessment, rows, title, back_url, self_url, module=None):
+def _answer_sheet(city, assessment, rows, title, back_url, self_url, module=None, memo=None):
     """Show and save a set of questions of the city's current `assessment` in one form; errors
     stay next to their fields and a colleague's concurrent change is shown instead of being
     overwritten."""
@@ -162,6 +162,7 @@ def _answer_sheet(city, assessment, rows, title, back_url, self_url, module=None
             overtaken=overtaken,
             submitted=submitted,
             ratings=ratings,
+            memo={} if memo is None else memo,
             form=FlaskForm(),
         ),
         422 if errors else (409 if conflicts else 200),
@@ -173,7 +174,7 @@ def _answer_sheet(city, assessment, rows, title, back_url, self_url, module=None
 def essential(city_id: int, number: int):
     city = _city_for(city_id, edit=request.method == "POST")
     assessment = sc.get_current_assessment(city)
-    card = sc.get_scorecard(assessment)
+    card = sc.get_kept_scorecard(assessment)
     row = next((e for e in card.essentials if e.essential.number == number), None)
     if row is None:
         abort(404)
@@ -185,6 +186,7 @@ def essential(city_id: int, number: int):
         title,
         url_for("scorecard.overview", city_id=city.id),
         url_for("scorecard.essential", city_id=city.id, number=number),
+        memo=card.memo,
     )
 
 
@@ -197,7 +199,7 @@ def module_questions(city_id: int, slug: str):
     if module is None:
         abort(404)
     assessment = sc.get_current_assessment(city)
-    rows = sc.get_question_rows(assessment, module.scorecard_questions)
+    rows, memo = sc.get_kept_question_rows(assessment, module.scorecard_questions)
     title = _(
         "Apply “%(module)s” to %(city)s",
         module=module.title(current_locale()),
@@ -211,6 +213,7 @@ def module_questions(city_id: int, slug: str):
         url_for("learn.module", slug=slug),
         url_for("scorecard.module_questions", city_id=city.id, slug=slug),
         module=module,
+        memo=memo,
     )
 
 
