@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -43,13 +43,15 @@ class AlreadyDecided(Exception):
 
 def get_membership(user: User, city: City) -> CityMembership | None:
     """The user's active membership of the city, if any."""
-    return db.session.scalar(
-        select(CityMembership).where(
-            CityMembership.user_id == user.id,
-            CityMembership.city_id == city.id,
-            CityMembership.revoked_at.is_(None),
-        )
-    )
+    return db.session.scalar(_MEMBERSHIP, {"user_id": user.id, "city_id": city.id})
+
+
+# Built once: every scorecard page checks it.
+_MEMBERSHIP = select(CityMembership).where(
+    CityMembership.user_id == bindparam("user_id"),
+    CityMembership.city_id == bindparam("city_id"),
+    CityMembership.revoked_at.is_(None),
+)
 
 
 def is_city_member(user: User, city: City) -> bool:

@@ -44,9 +44,16 @@ def can_edit_city_scorecard(user: User, city: City) -> bool:
 
 
 def get_current_assessment(city: City) -> Assessment | None:
-    return db.session.scalar(
-        select(Assessment).where(Assessment.city_id == city.id).order_by(Assessment.sequence.desc()).limit(1)
-    )
+    return db.session.scalar(_CURRENT, {"city_id": city.id})
+
+
+# Built once: every scorecard page and My learning run it.
+_CURRENT = (
+    select(Assessment)
+    .where(Assessment.city_id == bindparam("city_id"))
+    .order_by(Assessment.sequence.desc())
+    .limit(1)
+)
 
 
 def get_or_create_assessment(city: City, attempts: int = 3) -> Assessment:
@@ -387,12 +394,15 @@ def save_answer(
 
 def list_changes(assessment: Assessment, limit: int = 50) -> list[tuple[AnswerChange, str, str]]:
     """Recent changes: (change, question id, who) — newest first."""
-    rows = db.session.execute(
-        select(AnswerChange, AssessmentAnswer.question_id, User.name)
-        .join(AssessmentAnswer, AssessmentAnswer.id == AnswerChange.answer_id)
-        .outerjoin(User, User.id == AnswerChange.user_id)
-        .where(AssessmentAnswer.assessment_id == assessment.id)
-        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
-        .limit(limit)
-    ).all()
+    rows = db.session.execute(_CHANGES, {"assessment_id": assessment.id, "limit": limit}).all()
     return [(change, qid, name or "—") for change, qid, name in rows]
+
+
+_CHANGES = (
+    select(AnswerChange, AssessmentAnswer.question_id, User.name)
+    .join(AssessmentAnswer, AssessmentAnswer.id == AnswerChange.answer_id)
+    .outerjoin(User, User.id == AnswerChange.user_id)
+    .where(AssessmentAnswer.assessment_id == bindparam("assessment_id"))
+    .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
+    .limit(bindparam("limit"))
+)

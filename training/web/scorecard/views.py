@@ -14,6 +14,7 @@ from training.services.recommendations import recommend
 from training.web.routing import bounded_int
 from training.web.scorecard import bp
 from training.web.scorecard.charts import bar_rows, essentials_radar
+from training.web.scorecard.kept import kept_html
 
 
 def _city_for(city_id: int, edit: bool = False):
@@ -230,7 +231,6 @@ def results(city_id: int):
         assessment = sc.get_current_assessment(city)
     card = sc.get_kept_scorecard(assessment)
     locale = current_locale()
-    radar = essentials_radar(card, locale)
     changes = sc.list_changes(assessment, limit=20) if assessment else []
     gains, gain_cohort = {}, None
     for cohort in cohorts.list_cohorts_for(current_user) if current_user.role in ("trainer", "admin") else []:
@@ -239,15 +239,30 @@ def results(city_id: int):
             gains = {row.essential: row for row in report.essentials if row.n}
             gain_cohort = cohort
             break
+    advice = recommend(card)
+    # The body shows these and nothing else of the reader: kept under them (kept.py).
+    key = (
+        "results", city.id, tuple(row.score for row in card.rows()), tuple(advice.case_studies),
+        tuple((n, g.n, g.mean_pre, g.mean_post) for n, g in sorted(gains.items())),
+        gain_cohort.name if gain_cohort else None, locale,
+    )  # fmt: skip
+
+    def draw() -> str:
+        return render_template(
+            "scorecard/_results_body.html",
+            city=city,
+            card=card,
+            radar_data=essentials_radar(card, locale),
+            bars=bar_rows(card, locale),
+            advice=advice,
+            gains=gains,
+            gain_cohort=gain_cohort,
+        )
+
     return render_template(
         "scorecard/results.html",
         city=city,
         assessment=assessment,
-        card=card,
-        radar_data=radar,
-        bars=bar_rows(card, locale),
+        body=kept_html(card.memo, key, draw),
         changes=changes,
-        advice=recommend(card),
-        gains=gains,
-        gain_cohort=gain_cohort,
     )
