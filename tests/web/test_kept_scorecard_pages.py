@@ -232,3 +232,26 @@ def test_results_are_drawn_once_and_a_save_or_a_new_case_study_is_seen_at_once(
     assert 'id="total-score">3 / 141<' in _results(client, li.city_id)
     login(factories.user(name="Elsewhere", city_name="Wuhan"))
     assert client.get(f"/scorecard/city/{li.city_id}/results").status_code == 404
+
+
+def test_my_learnings_scores_are_the_current_assessments(db_session, kept):
+    """My learning's advice reads only the scores of the city's current assessment (one query):
+    the same scores as the whole card, never those of an earlier, closed assessment's answers."""
+    from training.services import scorecard_history
+
+    user = factories.user(city_name="Chengdu")
+    other = factories.user(city_name="Wuhan")
+    assert sc.get_kept_scores(user.city).answered == 0  # no assessment yet
+    _save(user, "P1.1", score=0)
+    _save(user, "P4.3", score=3)
+    _save(other, "P1.1", score=2)
+    admin = factories.user(role=Role.ADMIN, city_name=None)
+    assessment = scorecard_history.start_new_assessment(admin, user.city, source="blank")
+    sc.save_answer(user, assessment, sc.get_question("P2.1"), {"score": 1})
+    scores = sc.get_kept_scores(user.city)
+    card = sc.get_kept_scorecard(sc.get_current_assessment(user.city))
+    pairs = [(r.question.id, r.score) for r in scores.rows()]
+    assert pairs == [(r.question.id, r.score) for r in card.rows()]
+    assert {qid: score for qid, score in pairs if score is not None} == {"P2.1": 1}
+    theirs = {r.question.id: r.score for r in sc.get_kept_scores(other.city).rows() if r.score is not None}
+    assert theirs == {"P1.1": 2}

@@ -253,14 +253,16 @@ def list_members(city: City) -> list[MemberRow]:
 
 def list_member_cities(user: User) -> list[City]:
     """The cities this user is a member of."""
-    return list(
-        db.session.scalars(
-            select(City)
-            .join(CityMembership, CityMembership.city_id == City.id)
-            .where(CityMembership.user_id == user.id, CityMembership.revoked_at.is_(None))
-            .order_by(City.name_en)
-        )
-    )
+    return list(db.session.scalars(_MEMBER_CITIES, {"user_id": user.id}))
+
+
+# Built once: My learning and the scorecard's index run it.
+_MEMBER_CITIES = (
+    select(City)
+    .join(CityMembership, CityMembership.city_id == City.id)
+    .where(CityMembership.user_id == bindparam("user_id"), CityMembership.revoked_at.is_(None))
+    .order_by(City.name_en)
+)
 
 
 def list_trainer_cities(user: User) -> list[City]:

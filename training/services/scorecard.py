@@ -5,9 +5,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import aliased, defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from training.extensions import db
@@ -198,6 +198,30 @@ def get_kept_question_rows(
 # Built once: every results page runs it.
 _ANSWERS = select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == bindparam("assessment_id"))
 _SOME_ANSWERS = _ANSWERS.where(AssessmentAnswer.question_id.in_(bindparam("ids", expanding=True)))
+
+
+def get_kept_scores(city: City) -> Scorecard:
+    """The scores of the city's current assessment on the worker's copy of the scorecard, in one
+    query of the answers' question and score (no assessment: no scores). Each row's `answer` is
+    then that pair, not the stored answer: for summaries and advice (My learning), never to
+    show or change an answer."""
+    essentials, questions, memo = curriculum_cache.kept_scorecard_content()
+    scores = {row.question_id: row for row in db.session.execute(_CURRENT_SCORES, {"city_id": city.id})}
+    card = _card(None, essentials, questions, scores)
+    card.memo = memo
+    return card
+
+
+_LATEST = aliased(Assessment)
+_LATEST_SEQUENCE = select(func.max(_LATEST.sequence)).where(_LATEST.city_id == bindparam("city_id"))
+_CURRENT_SCORES = (
+    select(AssessmentAnswer.question_id, AssessmentAnswer.score)
+    .join(Assessment, Assessment.id == AssessmentAnswer.assessment_id)
+    .where(
+        Assessment.city_id == bindparam("city_id"),
+        Assessment.sequence == _LATEST_SEQUENCE.scalar_subquery(),
+    )
+)
 
 
 def _card(assessment, essentials, questions, answers) -> Scorecard:
