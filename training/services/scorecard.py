@@ -212,6 +212,22 @@ def get_kept_scores(city: City) -> Scorecard:
     return card
 
 
+def get_kept_assessment_scores(assessment: Assessment | None) -> Scorecard:
+    """`get_kept_scores` of a given assessment (the results page: the current one or a closed
+    snapshot): one query of its answers' question and score."""
+    essentials, questions, memo = curriculum_cache.kept_scorecard_content()
+    scores = {}
+    if assessment is not None:
+        rows = db.session.execute(_SCORES, {"assessment_id": assessment.id})
+        scores = {row.question_id: row for row in rows}
+    card = _card(assessment, essentials, questions, scores)
+    card.memo = memo
+    return card
+
+
+_SCORES = select(AssessmentAnswer.question_id, AssessmentAnswer.score).where(
+    AssessmentAnswer.assessment_id == bindparam("assessment_id")
+)
 _LATEST = aliased(Assessment)
 _LATEST_SEQUENCE = select(func.max(_LATEST.sequence)).where(_LATEST.city_id == bindparam("city_id"))
 _CURRENT_SCORES = (

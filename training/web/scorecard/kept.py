@@ -19,6 +19,7 @@ edited (the development server's auto-reload) are drawn every time.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from flask import current_app, request
 from jinja2 import pass_context
@@ -56,16 +57,21 @@ def answer_state(answer: AssessmentAnswer | None) -> tuple | None:
 
 
 @pass_context
-def kept_question(context, memo: dict, row, mine) -> Markup:
-    """One question's section of the answer sheet (templates/scorecard/_question.html) as it is
-    shown before any submission: the city's answer, and the reader's own rating where the city's
-    score was agreed in a workshop (the only place the section shows it)."""
-    answer = row.answer
-    own = mine.score if mine is not None and answer is not None and answer.agreed else None
-    key = ("question", row.question.id, answer_state(answer), own, context.get("locale"))
+def kept_questions(context, memo: dict, rows, ratings: dict) -> Markup:
+    """The answer sheet's questions (templates/scorecard/_question.html, one each) as they are
+    shown before any submission: each kept under the city's answer and the reader's own rating
+    where the city's score was agreed in a workshop (the only place a section shows it)."""
+    locale = context.get("locale")
+    parts = []
+    for row in rows:
+        answer = row.answer
+        mine = ratings.get(row.question.id)
+        own = mine.score if mine is not None and answer is not None and answer.agreed else None
+        key = ("question", row.question.id, answer_state(answer), own, locale)
+        parts.append(kept_html(memo, key, partial(_draw_question, context, row, mine)))
+    return Markup("").join(parts)
 
-    def draw() -> str:
-        template = current_app.jinja_env.get_template("scorecard/_question.html")
-        return template.make_module({**context.get_all(), "row": row, "mine": mine}).__html__()
 
-    return kept_html(memo, key, draw)
+def _draw_question(context, row, mine) -> str:
+    template = current_app.jinja_env.get_template("scorecard/_question.html")
+    return template.make_module({**context.get_all(), "row": row, "mine": mine}).__html__()

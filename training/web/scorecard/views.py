@@ -229,7 +229,7 @@ def results(city_id: int):
             abort(404)
     else:
         assessment = sc.get_current_assessment(city)
-    card = sc.get_kept_scorecard(assessment)
+    card = sc.get_kept_assessment_scores(assessment)  # the page shows scores, not answers
     locale = current_locale()
     changes = sc.list_changes(assessment, limit=20) if assessment else []
     gains, gain_cohort = {}, None
