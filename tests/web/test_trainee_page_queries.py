@@ -19,8 +19,8 @@ MODULE = "climate-adaptation"
 PINNED = {
     "catalogue": 3,
     "module page": 4,
-    "My learning": 12,
-    "answer sheet": 6,
+    "My learning": 10,
+    "answer sheet": 5,
     "results": 6,
     "lesson": 2,
 }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import segno
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from training.extensions import db
@@ -142,13 +142,15 @@ def get_certificate(code: str) -> Certificate | None:
 
 def list_certificates(user: User) -> list[Certificate]:
     """The user's certificates, newest first."""
-    return list(
-        db.session.scalars(
-            select(Certificate)
-            .where(Certificate.user_id == user.id)
-            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        )
-    )
+    return list(db.session.scalars(_CERTIFICATES, {"user_id": user.id}))
+
+
+# Built once: My learning runs it.
+_CERTIFICATES = (
+    select(Certificate)
+    .where(Certificate.user_id == bindparam("user_id"))
+    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+)
 
 
 @dataclass(frozen=True)

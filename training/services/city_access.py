@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -39,13 +39,15 @@ class NotAllowed(Exception):
 
 def get_membership(user: User, city: City) -> CityMembership | None:
     """The user's active membership of the city, if any."""
-    return db.session.scalar(
-        select(CityMembership).where(
-            CityMembership.user_id == user.id,
-            CityMembership.city_id == city.id,
-            CityMembership.revoked_at.is_(None),
-        )
-    )
+    return db.session.scalar(_MEMBERSHIP, {"user_id": user.id, "city_id": city.id})
+
+
+# Built once: every scorecard page checks it.
+_MEMBERSHIP = select(CityMembership).where(
+    CityMembership.user_id == bindparam("user_id"),
+    CityMembership.city_id == bindparam("city_id"),
+    CityMembership.revoked_at.is_(None),
+)
 
 
 def is_city_member(user: User, city: City) -> bool:
@@ -247,14 +249,16 @@ def list_members(city: City) -> list[MemberRow]:
 
 def list_member_cities(user: User) -> list[City]:
     """The cities this user is a member of."""
-    return list(
-        db.session.scalars(
-            select(City)
-            .join(CityMembership, CityMembership.city_id == City.id)
-            .where(CityMembership.user_id == user.id, CityMembership.revoked_at.is_(None))
-            .order_by(City.name_en)
-        )
-    )
+    return list(db.session.scalars(_MEMBER_CITIES, {"user_id": user.id}))
+
+
+# Built once: My learning and the scorecard's index run it.
+_MEMBER_CITIES = (
+    select(City)
+    .join(CityMembership, CityMembership.city_id == City.id)
+    .where(CityMembership.user_id == bindparam("user_id"), CityMembership.revoked_at.is_(None))
+    .order_by(City.name_en)
+)
 
 
 def list_trainer_cities(user: User) -> list[City]:

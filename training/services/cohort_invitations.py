@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from training.extensions import db
 from training.models import Cohort, CohortInvitation, User
@@ -213,16 +213,18 @@ def get_for_user(invitation_id: int, user: User) -> CohortInvitation | None:
 def list_for_user(user: User, *, now: datetime | None = None) -> list[CohortInvitation]:
     """Pending invitations addressed to the user's email, newest first."""
     now = now or utcnow()
-    return list(
-        db.session.scalars(
-            select(CohortInvitation)
-            .where(
-                CohortInvitation.email == accounts.normalise_email(user.email),
-                CohortInvitation.accepted_at.is_(None),
-                CohortInvitation.declined_at.is_(None),
-                CohortInvitation.revoked_at.is_(None),
-                CohortInvitation.expires_at > now,
-            )
-            .order_by(CohortInvitation.created_at.desc(), CohortInvitation.id.desc())
-        )
+    return list(db.session.scalars(_PENDING_FOR, {"email": accounts.normalise_email(user.email), "now": now}))
+
+
+# Built once: My learning runs it.
+_PENDING_FOR = (
+    select(CohortInvitation)
+    .where(
+        CohortInvitation.email == bindparam("email"),
+        CohortInvitation.accepted_at.is_(None),
+        CohortInvitation.declined_at.is_(None),
+        CohortInvitation.revoked_at.is_(None),
+        CohortInvitation.expires_at > bindparam("now"),
     )
+    .order_by(CohortInvitation.created_at.desc(), CohortInvitation.id.desc())
+)

@@ -137,17 +137,21 @@ class Schedule:
     upcoming: list[CohortSession]
 
 
-def list_schedules(user: User, now: datetime | None = None) -> list[Schedule]:
-    """The cohorts the user belongs to, newest first, each with its sessions: two queries."""
+def list_schedules(
+    user: User, now: datetime | None = None, cohorts: list[Cohort] | None = None
+) -> list[Schedule]:
+    """The cohorts the user belongs to, newest first, each with its sessions: two queries; one
+    when the caller read those `cohorts` already (training/services/cohorts.py list_memberships)."""
     now = now or utcnow()
-    cohorts = list(
-        db.session.scalars(
-            select(Cohort)
-            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-            .where(CohortMember.user_id == user.id)
-            .order_by(Cohort.created_at.desc(), Cohort.id.desc())
+    if cohorts is None:
+        cohorts = list(
+            db.session.scalars(
+                select(Cohort)
+                .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+                .where(CohortMember.user_id == user.id)
+                .order_by(Cohort.created_at.desc(), Cohort.id.desc())
+            )
         )
-    )
     by_cohort = sessions_by_cohort([c.id for c in cohorts])
     return [
         Schedule(

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from training.extensions import db
@@ -171,29 +171,33 @@ def is_member(user: User, cohort: Cohort) -> bool:
 
 
 def list_memberships(user: User) -> list[Cohort]:
-    return list(
-        db.session.scalars(
-            select(Cohort)
-            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-            .where(CohortMember.user_id == user.id)
-            .order_by(Cohort.created_at.desc())
-        )
-    )
+    """The cohorts the user belongs to, newest first."""
+    return list(db.session.scalars(_MEMBERSHIPS, {"user_id": user.id}))
 
 
 def assigned_module_ids(user: User) -> list[int]:
     """Modules assigned to the user by any of their cohorts, in cohort order (first wins)."""
-    rows = db.session.execute(
-        select(CohortModule.module_id)
-        .join(CohortMember, CohortMember.cohort_id == CohortModule.cohort_id)
-        .where(CohortMember.user_id == user.id)
-        .order_by(CohortMember.joined_at, CohortModule.position)
-    ).all()
+    rows = db.session.execute(_ASSIGNED, {"user_id": user.id}).all()
     seen: list[int] = []
     for (module_id,) in rows:
         if module_id not in seen:
             seen.append(module_id)
     return seen
+
+
+# Built once: My learning runs both.
+_MEMBERSHIPS = (
+    select(Cohort)
+    .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+    .where(CohortMember.user_id == bindparam("user_id"))
+    .order_by(Cohort.created_at.desc(), Cohort.id.desc())
+)
+_ASSIGNED = (
+    select(CohortModule.module_id)
+    .join(CohortMember, CohortMember.cohort_id == CohortModule.cohort_id)
+    .where(CohortMember.user_id == bindparam("user_id"))
+    .order_by(CohortMember.joined_at, CohortModule.position)
+)
 
 
 # --- writing -----------------------------------------------------------------------------

@@ -146,13 +146,13 @@ class CurriculumCache:
                 self._modules, self._by_slug = modules, {m.slug: m for m in modules}
         return modules
 
-    def scorecard(self) -> tuple[tuple[EssentialView, ...], tuple[ScorecardQuestionView, ...]]:
+    def scorecard(self) -> tuple[tuple[EssentialView, ...], tuple[ScorecardQuestionView, ...], dict]:
         if self.seconds <= 0:
-            return _load_scorecard()
+            return (*_load_scorecard(), {})
         self._ensure_current()
         kept = self._scorecard
         if kept is None:
-            kept = _load_scorecard()
+            kept = (*_load_scorecard(), {})
             with self._lock:
                 self._scorecard = kept
         return kept
@@ -175,6 +175,15 @@ def list_modules() -> tuple[ModuleView, ...]:
 def scorecard_content() -> tuple[tuple[EssentialView, ...], tuple[ScorecardQuestionView, ...]]:
     """The scorecard's Essentials in order and its questions in the card's order (Essential,
     position), with their wording, as frozen copies; synced with the curriculum."""
+    essentials, questions, _memo = current_app.extensions[EXTENSION].scorecard()
+    return essentials, questions
+
+
+def kept_scorecard_content() -> tuple[tuple[EssentialView, ...], tuple[ScorecardQuestionView, ...], dict]:
+    """`scorecard_content()` and its `memo`: a dict that lives and goes with this copy of the
+    scorecard (a sync that replaces the copy replaces it too), where the web layer keeps what it
+    draws from the copy (training/web/scorecard/kept.py). Empty on every call when the cache is
+    off (CONTENT_CACHE_SECONDS 0)."""
     return current_app.extensions[EXTENSION].scorecard()
 
 

@@ -238,9 +238,7 @@ def next_step(user: User, rows: Sequence[ModuleProgress]) -> NextStep | None:
     begun and not complete, else the first not begun; None when every module is complete. One
     query (the lessons `user` has done)."""
     # Always the one query, whatever the trainee's progress: the page's query count stays fixed.
-    done = set(
-        db.session.scalars(select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user.id))
-    )
+    done = set(db.session.scalars(_DONE_IDS, {"user_id": user.id}))
     pending = [row for row in rows if not row.complete and row.lessons_total]
     if not pending:
         return None
@@ -252,6 +250,10 @@ def next_step(user: User, rows: Sequence[ModuleProgress]) -> NextStep | None:
     if lesson is None:
         return NextStep(module, "quiz")
     return NextStep(module, "lesson", lesson)
+
+
+# Built once: My learning and the guided start run it.
+_DONE_IDS = select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == bindparam("user_id"))
 
 
 def is_newcomer(rows: Sequence[ModuleProgress]) -> bool:

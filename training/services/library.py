@@ -201,6 +201,20 @@ def list_case_study_cards() -> list[CaseStudyCard]:
     return [card for card, _when in _cards(_CARDS.order_by(CaseStudy.title_en, CaseStudy.id))]
 
 
+def list_case_study_cards_on(essentials) -> list[CaseStudyCard]:
+    """`list_case_study_cards()` of those serving any of `essentials` (the scorecard's advice):
+    the same query, a card built only for those."""
+    wanted = set(essentials)
+    return [
+        CaseStudyCard(*row[: len(_CARD_TEXTS)], tuple(row.topics or ()), tuple(row.essentials or ()))
+        for row in db.session.execute(_CARDS_BY_TITLE)
+        if wanted.intersection(row.essentials or ())
+    ]
+
+
+_CARDS_BY_TITLE = _CARDS.order_by(CaseStudy.title_en, CaseStudy.id)
+
+
 def list_case_studies_for_module(module: Module, limit: int = MODULE_MATCHES) -> list[CaseStudyCard]:
     """The module's own list of case studies first, then up to `limit` more published ones that
     share its topic and at least one of its Essentials — most shared Essentials first, then the

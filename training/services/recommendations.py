@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from training.models import Module
 from training.services.curriculum_cache import list_modules
-from training.services.library import CaseStudyCard, list_case_study_cards
+from training.services.library import CaseStudyCard, list_case_study_cards_on
 from training.services.scorecard import MAX_SCORE, EssentialRow, QuestionRow, Scorecard
 
 WEAKEST = 3
@@ -49,7 +49,6 @@ def recommend(
     candidates = list_modules() if modules is None else modules
     modules = [m for m in candidates if set(m.essentials) & set(numbers)]
     modules.sort(key=lambda m: (min(numbers.index(n) for n in m.essentials if n in numbers), m.position))
-    library = list_case_study_cards() if with_case_studies else []
-    studies = [c for c in library if set(c.essentials) & set(numbers)]
+    studies = list_case_study_cards_on(numbers) if with_case_studies else []
     studies.sort(key=lambda c: (min(numbers.index(n) for n in c.essentials if n in numbers), c.title_en))
     return Recommendations(weakest, questions, modules, studies[:6])

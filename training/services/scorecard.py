@@ -5,9 +5,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import aliased, defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from training.extensions import db
@@ -44,9 +44,16 @@ def can_edit_city_scorecard(user: User, city: City) -> bool:
 
 
 def get_current_assessment(city: City) -> Assessment | None:
-    return db.session.scalar(
-        select(Assessment).where(Assessment.city_id == city.id).order_by(Assessment.sequence.desc()).limit(1)
-    )
+    return db.session.scalar(_CURRENT, {"city_id": city.id})
+
+
+# Built once: every scorecard page and My learning run it.
+_CURRENT = (
+    select(Assessment)
+    .where(Assessment.city_id == bindparam("city_id"))
+    .order_by(Assessment.sequence.desc())
+    .limit(1)
+)
 
 
 def get_or_create_assessment(city: City, attempts: int = 3) -> Assessment:
@@ -104,6 +111,9 @@ class EssentialRow:
 class Scorecard:
     assessment: Assessment | None
     essentials: list[EssentialRow]
+    # Of a kept card (`get_kept_scorecard`): the memo of the worker's copy of the scorecard it
+    # was built from, where the web layer keeps what it draws (training/web/scorecard/kept.py).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -160,15 +170,74 @@ def get_kept_scorecard(assessment: Assessment | None) -> Scorecard:
     """`get_scorecard(assessment)` with the Essentials and questions from the worker's copy of
     the scorecard (frozen, training/services/curriculum_cache.py): one query, the answers. For
     pages that only show the card; what changes it reads `get_scorecard`."""
-    essentials, questions = curriculum_cache.scorecard_content()
+    essentials, questions, memo = curriculum_cache.kept_scorecard_content()
     answers: dict[str, AssessmentAnswer] = {}
     if assessment is not None:
         answers = {a.question_id: a for a in db.session.scalars(_ANSWERS, {"assessment_id": assessment.id})}
-    return _card(assessment, essentials, questions, answers)
+    card = _card(assessment, essentials, questions, answers)
+    card.memo = memo
+    return card
+
+
+def get_kept_question_rows(
+    assessment: Assessment | None, ids: list[str] | tuple[str, ...]
+) -> tuple[list[QuestionRow], dict]:
+    """`get_question_rows(assessment, ids)` with the questions from the worker's copy of the
+    scorecard: one query, those answers; and the copy's memo (see `Scorecard.memo`)."""
+    _essentials, questions, memo = curriculum_cache.kept_scorecard_content()
+    wanted = set(ids)
+    answers: dict[str, AssessmentAnswer] = {}
+    if assessment is not None and wanted:
+        answers = {
+            a.question_id: a
+            for a in db.session.scalars(_SOME_ANSWERS, {"assessment_id": assessment.id, "ids": list(wanted)})
+        }
+    return [QuestionRow(q, answers.get(q.id)) for q in questions if q.id in wanted], memo
 
 
 # Built once: every results page runs it.
 _ANSWERS = select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == bindparam("assessment_id"))
+_SOME_ANSWERS = _ANSWERS.where(AssessmentAnswer.question_id.in_(bindparam("ids", expanding=True)))
+
+
+def get_kept_scores(city: City) -> Scorecard:
+    """The scores of the city's current assessment on the worker's copy of the scorecard, in one
+    query of the answers' question and score (no assessment: no scores). Each row's `answer` is
+    then that pair, not the stored answer: for summaries and advice (My learning), never to
+    show or change an answer."""
+    essentials, questions, memo = curriculum_cache.kept_scorecard_content()
+    scores = {row.question_id: row for row in db.session.execute(_CURRENT_SCORES, {"city_id": city.id})}
+    card = _card(None, essentials, questions, scores)
+    card.memo = memo
+    return card
+
+
+def get_kept_assessment_scores(assessment: Assessment | None) -> Scorecard:
+    """`get_kept_scores` of a given assessment (the results page: the current one or a closed
+    snapshot): one query of its answers' question and score."""
+    essentials, questions, memo = curriculum_cache.kept_scorecard_content()
+    scores = {}
+    if assessment is not None:
+        rows = db.session.execute(_SCORES, {"assessment_id": assessment.id})
+        scores = {row.question_id: row for row in rows}
+    card = _card(assessment, essentials, questions, scores)
+    card.memo = memo
+    return card
+
+
+_SCORES = select(AssessmentAnswer.question_id, AssessmentAnswer.score).where(
+    AssessmentAnswer.assessment_id == bindparam("assessment_id")
+)
+_LATEST = aliased(Assessment)
+_LATEST_SEQUENCE = select(func.max(_LATEST.sequence)).where(_LATEST.city_id == bindparam("city_id"))
+_CURRENT_SCORES = (
+    select(AssessmentAnswer.question_id, AssessmentAnswer.score)
+    .join(Assessment, Assessment.id == AssessmentAnswer.assessment_id)
+    .where(
+        Assessment.city_id == bindparam("city_id"),
+        Assessment.sequence == _LATEST_SEQUENCE.scalar_subquery(),
+    )
+)
 
 
 def _card(assessment, essentials, questions, answers) -> Scorecard:
@@ -365,12 +434,15 @@ def save_answer(
 
 def list_changes(assessment: Assessment, limit: int = 50) -> list[tuple[AnswerChange, str, str]]:
     """Recent changes: (change, question id, who) — newest first."""
-    rows = db.session.execute(
-        select(AnswerChange, AssessmentAnswer.question_id, User.name)
-        .join(AssessmentAnswer, AssessmentAnswer.id == AnswerChange.answer_id)
-        .outerjoin(User, User.id == AnswerChange.user_id)
-        .where(AssessmentAnswer.assessment_id == assessment.id)
-        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
-        .limit(limit)
-    ).all()
+    rows = db.session.execute(_CHANGES, {"assessment_id": assessment.id, "limit": limit}).all()
     return [(change, qid, name or "—") for change, qid, name in rows]
+
+
+_CHANGES = (
+    select(AnswerChange, AssessmentAnswer.question_id, User.name)
+    .join(AssessmentAnswer, AssessmentAnswer.id == AnswerChange.answer_id)
+    .outerjoin(User, User.id == AnswerChange.user_id)
+    .where(AssessmentAnswer.assessment_id == bindparam("assessment_id"))
+    .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
+    .limit(bindparam("limit"))
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from training.extensions import db
@@ -133,12 +133,14 @@ def save_rating(
 
 
 def get_ratings(user: User, assessment: Assessment) -> dict[str, Rating]:
-    return {
-        r.question_id: r
-        for r in db.session.scalars(
-            select(Rating).where(Rating.assessment_id == assessment.id, Rating.user_id == user.id)
-        )
-    }
+    ratings = db.session.scalars(_RATINGS, {"assessment_id": assessment.id, "user_id": user.id})
+    return {r.question_id: r for r in ratings}
+
+
+# Built once: every answer sheet runs it.
+_RATINGS = select(Rating).where(
+    Rating.assessment_id == bindparam("assessment_id"), Rating.user_id == bindparam("user_id")
+)
 
 
 # --- the workshop view -----------------------------------------------------------------------

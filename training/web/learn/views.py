@@ -25,6 +25,7 @@ from training.services.exports import safe_filename
 from training.services.recommendations import recommend
 from training.web.chrome import kept_page
 from training.web.learn import bp
+from training.web.learn.progress_cards import progress_parts
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 
@@ -84,11 +85,11 @@ def my_learning():
     advice = None
     # The city whose scorecard the trainee may read (a membership), not the city they declared.
     scorecard_city = city_access.scorecard_city_for(current_user)
-    assessment = scorecard.get_current_assessment(scorecard_city) if scorecard_city else None
-    if assessment is not None:
-        # Only the weakest Essentials and their modules are shown here: no wording, no case studies.
+    if scorecard_city is not None:
+        # Only the weakest Essentials and their modules are shown here: no wording, no case
+        # studies; the current assessment's scores alone (one query).
         advice = recommend(
-            scorecard.get_kept_scorecard(assessment),
+            scorecard.get_kept_scores(scorecard_city),
             # A module already complete is never recommended again.
             modules=[row.module for row in rows if not row.complete],
             with_case_studies=False,
@@ -99,6 +100,7 @@ def my_learning():
         rows=rows,
         step=learning.next_step(current_user, rows),
         newcomer=learning.is_newcomer(rows),
+        progress=progress_parts(rows, current_locale()),
         advice=advice,
         scorecard_city=scorecard_city,
         assigned=set(assigned),
@@ -108,7 +110,7 @@ def my_learning():
         rating_cities={
             c.id: c.city for c in memberships if city_access.can_view_city_scorecard(current_user, c.city)
         },
-        schedules=cohort_sessions.list_schedules(current_user),
+        schedules=cohort_sessions.list_schedules(current_user, cohorts=memberships),
         invitations=cohort_invitations.list_for_user(current_user),
         invitation_form=FlaskForm(),
         certificates=[

@@ -9,3 +9,6 @@ from training.web.scorecard import (  # noqa: E402,F401
     views,
     workshop_views,
 )
+from training.web.scorecard.kept import kept_questions  # noqa: E402
+
+bp.add_app_template_global(kept_questions)

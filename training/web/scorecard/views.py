@@ -22,6 +22,7 @@ from training.services.recommendations import recommend
 from training.web.routing import bounded_int
 from training.web.scorecard import bp
 from training.web.scorecard.charts import bar_rows, essentials_radar
+from training.web.scorecard.kept import kept_html
 
 
 def _city_for(city_id: int, edit: bool = False):
@@ -138,7 +139,7 @@ def _save_sheet(city, rows):
     return submitted, errors, conflicts, overtaken
 
 
-def _answer_sheet(city, assessment, rows, title, back_url, self_url, module=None):
+def _answer_sheet(city, assessment, rows, title, back_url, self_url, module=None, memo=None):
     """Show and save a set of questions of the city's current `assessment` in one form; errors
     stay next to their fields and a colleague's concurrent change is shown instead of being
     overwritten."""
@@ -170,6 +171,7 @@ def _answer_sheet(city, assessment, rows, title, back_url, self_url, module=None
             overtaken=overtaken,
             submitted=submitted,
             ratings=ratings,
+            memo={} if memo is None else memo,
             form=FlaskForm(),
         ),
         422 if errors else (409 if conflicts else 200),
@@ -181,7 +183,7 @@ def _answer_sheet(city, assessment, rows, title, back_url, self_url, module=None
 def essential(city_id: int, number: int):
     city = _city_for(city_id, edit=request.method == "POST")
     assessment = sc.get_current_assessment(city)
-    card = sc.get_scorecard(assessment)
+    card = sc.get_kept_scorecard(assessment)
     row = next((e for e in card.essentials if e.essential.number == number), None)
     if row is None:
         abort(404)
@@ -193,6 +195,7 @@ def essential(city_id: int, number: int):
         title,
         url_for("scorecard.overview", city_id=city.id),
         url_for("scorecard.essential", city_id=city.id, number=number),
+        memo=card.memo,
     )
 
 
@@ -205,7 +208,7 @@ def module_questions(city_id: int, slug: str):
     if module is None:
         abort(404)
     assessment = sc.get_current_assessment(city)
-    rows = sc.get_question_rows(assessment, module.scorecard_questions)
+    rows, memo = sc.get_kept_question_rows(assessment, module.scorecard_questions)
     title = _(
         "Apply “%(module)s” to %(city)s",
         module=module.title(current_locale()),
@@ -219,6 +222,7 @@ def module_questions(city_id: int, slug: str):
         url_for("learn.module", slug=slug),
         url_for("scorecard.module_questions", city_id=city.id, slug=slug),
         module=module,
+        memo=memo,
     )
 
 
@@ -233,9 +237,8 @@ def results(city_id: int):
             abort(404)
     else:
         assessment = sc.get_current_assessment(city)
-    card = sc.get_kept_scorecard(assessment)
+    card = sc.get_kept_assessment_scores(assessment)  # the page shows scores, not answers
     locale = current_locale()
-    radar = essentials_radar(card, locale)
     changes = sc.list_changes(assessment, limit=20) if assessment else []
     gains, gain_cohort = {}, None
     for cohort in cohorts.list_cohorts_for(current_user) if current_user.role in ("trainer", "admin") else []:
@@ -244,15 +247,30 @@ def results(city_id: int):
             gains = {row.essential: row for row in report.essentials if row.n}
             gain_cohort = cohort
             break
+    advice = recommend(card)
+    # The body shows these and nothing else of the reader: kept under them (kept.py).
+    key = (
+        "results", city.id, tuple(row.score for row in card.rows()), tuple(advice.case_studies),
+        tuple((n, g.n, g.mean_pre, g.mean_post) for n, g in sorted(gains.items())),
+        gain_cohort.name if gain_cohort else None, locale,
+    )  # fmt: skip
+
+    def draw() -> str:
+        return render_template(
+            "scorecard/_results_body.html",
+            city=city,
+            card=card,
+            radar_data=essentials_radar(card, locale),
+            bars=bar_rows(card, locale),
+            advice=advice,
+            gains=gains,
+            gain_cohort=gain_cohort,
+        )
+
     return render_template(
         "scorecard/results.html",
         city=city,
         assessment=assessment,
-        card=card,
-        radar_data=radar,
-        bars=bar_rows(card, locale),
+        body=kept_html(card.memo, key, draw),
         changes=changes,
-        advice=recommend(card),
-        gains=gains,
-        gain_cohort=gain_cohort,
     )
