@@ -125,7 +125,7 @@ def _build(app) -> World:
         trainer_cities,
         workshop,
     )
-    from training.services.scorecard_history import start_new_assessment
+    from training.services.scorecard.history import start_new_assessment
 
     with app.app_context():
         city = db.session.scalar(select(City).where(City.name_en == CITY))

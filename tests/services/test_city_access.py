@@ -10,7 +10,7 @@ from training.extensions import db
 from training.models import CityMembership, Role
 from training.services import accounts, city_access, city_requests, cohorts, trainer_cities, workshop
 from training.services import scorecard as sc
-from training.services import scorecard_history as history
+from training.services.scorecard import history
 
 
 def test_a_profile_city_alone_opens_no_scorecard(db_session):

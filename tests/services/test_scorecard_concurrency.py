@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import _make_database, build_app
 from training.extensions import db
-from training.models import Rating, Role, User
+from training.models import Assessment, Rating, Role, User
 from training.services import accounts, cities, workshop
 from training.services import scorecard as sc
 
@@ -65,7 +65,7 @@ def test_two_delegates_saving_at_once_both_keep_their_ratings(live):
     def rate(user_id, score):
         def job():
             user = db.session.get(User, user_id)
-            assessment = db.session.get(sc.Assessment, assessment_id)
+            assessment = db.session.get(Assessment, assessment_id)
             return workshop.save_rating(user, assessment, sc.get_question("P8.3"), score).score
 
         return job
@@ -96,18 +96,16 @@ def test_two_agreed_scores_from_the_same_version_one_wins_the_other_is_told(live
     with app.app_context():
         sc.save_answer(
             db.session.get(User, t1),
-            db.session.get(sc.Assessment, assessment_id),
+            db.session.get(Assessment, assessment_id),
             sc.get_question("P9.2"),
             {"score": "1"},
         )
-        version = (
-            sc.get_scorecard(db.session.get(sc.Assessment, assessment_id)).rows(["P9.2"])[0].answer.version
-        )
+        version = sc.get_scorecard(db.session.get(Assessment, assessment_id)).rows(["P9.2"])[0].answer.version
 
     def agree_at(user_id, score):
         def job():
             user = db.session.get(User, user_id)
-            assessment = db.session.get(sc.Assessment, assessment_id)
+            assessment = db.session.get(Assessment, assessment_id)
             return workshop.record_agreed(user, assessment, sc.get_question("P9.2"), score, "", version).score
 
         return job
@@ -117,6 +115,6 @@ def test_two_agreed_scores_from_the_same_version_one_wins_the_other_is_told(live
     losers = [r for r in results if isinstance(r, sc.StaleAnswer)]
     assert len(winners) == 1 and len(losers) == 1, results
     with app.app_context():
-        answer = sc.get_scorecard(db.session.get(sc.Assessment, assessment_id)).rows(["P9.2"])[0].answer
+        answer = sc.get_scorecard(db.session.get(Assessment, assessment_id)).rows(["P9.2"])[0].answer
     assert answer.score == winners[0] and answer.agreed
     assert losers[0].answer.score == winners[0]  # the loser is shown what won

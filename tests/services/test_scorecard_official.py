@@ -16,9 +16,9 @@ from tests import factories
 from tests.official_tool import OFFICIAL_TOOL, needs_official_tool
 from training.models import Role
 from training.services import scorecard as sc
-from training.services import scorecard_official as so
-from training.services import scorecard_official_export as soe
-from training.services import scorecard_xlsx as sx
+from training.services.scorecard import official as so
+from training.services.scorecard import official_export as soe
+from training.services.scorecard import xlsx as sx
 
 pytestmark = needs_official_tool
 SHEETS = {f"E{n:02d}": f"xl/worksheets/sheet{n + 3}.xml" for n in range(1, 11)}
@@ -222,7 +222,7 @@ def test_export_needs_the_official_tool_as_template(db_session):
 
 
 def test_a_new_assessment_starts_from_the_last_ones_profile(db_session):
-    from training.services import scorecard_history as history
+    from training.services.scorecard import history
 
     trainer = factories.user(Role.TRAINER, city_name="Chengdu")
     first = sc.get_or_create_assessment(trainer.city)

@@ -8,7 +8,7 @@ import pytest
 from tests import factories
 from training.models import Role
 from training.services import scorecard as sc
-from training.services import scorecard_xlsx as sx
+from training.services.scorecard import xlsx as sx
 
 
 def _filled(db_session):

@@ -6,8 +6,8 @@ from tests import factories
 from training.models import Role
 from training.services import cohorts, workshop
 from training.services import scorecard as sc
-from training.services import scorecard_history as history
 from training.services.recommendations import recommend
+from training.services.scorecard import history
 
 
 def _setup():

@@ -23,6 +23,7 @@ from training.extensions import db
 from training.models import AnswerChange, AssessmentAnswer, City, User
 from training.services import scorecard as sc
 from training.services import workshop
+from training.services.scorecard import answers as sc_answers
 
 QID = "P1.2"
 
@@ -78,7 +79,7 @@ def test_two_delegates_saving_the_same_question_at_once_one_is_told(live, monkey
     app, (_one, one_email, _two, two_email, city_id) = live
     before = _answer(app, city_id)
     version = before.version if before else 0
-    original = sc.apply_changes
+    original = sc_answers.apply_changes
     gate = threading.Barrier(2)
 
     def slow_apply(*args, **kwargs):
@@ -86,7 +87,7 @@ def test_two_delegates_saving_the_same_question_at_once_one_is_told(live, monkey
             gate.wait(timeout=2)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(sc, "apply_changes", slow_apply)
+    monkeypatch.setattr(sc_answers, "apply_changes", slow_apply)
     clients = [_client(app, one_email), _client(app, two_email)]
     url = f"/scorecard/city/{city_id}/essential/1"
     start = threading.Barrier(2)
@@ -136,7 +137,7 @@ def test_a_conflict_met_at_an_autoflush_is_the_same_conflict(live, monkeypatch):
     assert f'name="{QID}-version"' in html
     current = _answer(app, city_id)
     version = current.version if current else 0
-    original = sc.apply_changes
+    original = sc_answers.apply_changes
     changes_before = _changes(app)
 
     def colleague_first(user, answer, cleaned):
@@ -148,7 +149,7 @@ def test_a_conflict_met_at_an_autoflush_is_the_same_conflict(live, monkeypatch):
         )
         return original(user, answer, cleaned)
 
-    monkeypatch.setattr(sc, "apply_changes", colleague_first)
+    monkeypatch.setattr(sc_answers, "apply_changes", colleague_first)
     data = {f"{QID}-score": "2", f"{QID}-comments": "my own words", f"{QID}-version": str(version)}
     response = client.post(url, data=data)
     assert response.status_code == 200
@@ -168,7 +169,7 @@ def test_an_agreed_score_meeting_a_conflict_at_the_flush_is_refused(live, monkey
         db.session.commit()
         version, score = answer.version, answer.score
         db.session.expire_all()  # as after an earlier commit of the same request
-        original = sc.apply_changes
+        original = sc_answers.apply_changes
 
         def colleague_first(user, answer, cleaned):
             db.session.execute(

@@ -244,7 +244,7 @@ def test_results_are_drawn_once_and_a_save_or_a_new_case_study_is_seen_at_once(
 def test_my_learnings_scores_are_the_current_assessments(db_session, kept):
     """My learning's advice reads only the scores of the city's current assessment (one query):
     the same scores as the whole card, never those of an earlier, closed assessment's answers."""
-    from training.services import scorecard_history
+    from training.services.scorecard import history as scorecard_history
 
     user = factories.user(city_name="Chengdu")
     other = factories.user(city_name="Wuhan")

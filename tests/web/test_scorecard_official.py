@@ -138,7 +138,7 @@ def test_the_city_profile_is_edited_and_kept_with_the_assessment(client, login, 
 def test_every_refusal_reads_in_both_languages(app):
     from flask_babel import force_locale
 
-    from training.services.scorecard_official import OfficialRefused
+    from training.services.scorecard.official import OfficialRefused
     from training.web.scorecard.official_views import REFUSED, refusal_text
 
     with app.test_request_context():
@@ -154,8 +154,7 @@ def test_every_refusal_reads_in_both_languages(app):
 @needs_official_tool
 def test_export_leaves_the_info_sheet_alone_when_there_is_no_profile(db_session):
     from tests.services.test_scorecard_official import filled as filled_tool
-    from training.services import scorecard_official as official
-    from training.services import scorecard_official_export as official_export
+    from training.services.scorecard import official, official_export
 
     trainer = factories.user(Role.TRAINER, city_name="Chengdu")
     card = sc.get_scorecard(sc.get_or_create_assessment(trainer.city))

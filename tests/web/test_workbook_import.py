@@ -16,8 +16,9 @@ from tests.conftest import IsolatedClient, _make_database, build_app
 from tests.services.test_workbook_limits import CASES
 from training.extensions import db
 from training.models import Role
-from training.services import accounts, cities, scorecard_xlsx
+from training.services import accounts, cities
 from training.services import scorecard as sc
+from training.services.scorecard import xlsx as scorecard_xlsx
 
 MESSAGES = {
     "not_a_workbook": "This is not an Excel workbook (.xlsm or .xlsx), or it is damaged.",

@@ -7,8 +7,8 @@ import pytest
 from tests import factories
 from training.models import Role
 from training.services import scorecard as sc
-from training.services import scorecard_history as history
 from training.services import workshop
+from training.services.scorecard import history
 
 ROLES = ["anonymous", "member", "lead", "trainer", "other-city-trainer", "other-city-trainee", "admin"]
 
@@ -227,7 +227,7 @@ def test_exports_and_report_role_matrix(client, login, setup, role, route):
 def test_import_through_the_web(client, login, setup):
     import io
 
-    from training.services import scorecard_xlsx
+    from training.services.scorecard import xlsx as scorecard_xlsx
 
     cohort, trainer = setup["cohort"], setup["trainer"]
     city = cohort.city

@@ -9,10 +9,12 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from training.i18n import current_locale
-from training.services import cities, city_profile, scorecard_official, scorecard_xlsx
+from training.services import cities, city_profile
 from training.services import scorecard as sc
-from training.services import scorecard_history as history
 from training.services.exports import safe_filename
+from training.services.scorecard import history
+from training.services.scorecard import official as scorecard_official
+from training.services.scorecard import xlsx as scorecard_xlsx
 from training.web.routing import bounded_int
 from training.web.scorecard import bp
 from training.web.scorecard.charts import bar_rows, essentials_radar, trend_chart

@@ -12,11 +12,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
 
 from training.i18n import current_locale
-from training.services import cities, city_profile, scorecard_xlsx
+from training.services import cities, city_profile
 from training.services import scorecard as sc
-from training.services import scorecard_official as official
-from training.services import scorecard_official_export as official_export
 from training.services.exports import safe_filename
+from training.services.scorecard import official, official_export
+from training.services.scorecard import xlsx as scorecard_xlsx
 from training.web.scorecard import bp
 from training.web.scorecard.history_views import PROBLEM_TEXT, PROBLEMS_SHOWN, _describe
 from training.web.scorecard.profile_labels import profile_rows

@@ -17,8 +17,8 @@ from training.services import (
     workshop,
 )
 from training.services import scorecard as sc
-from training.services import scorecard_history as history
 from training.services.recommendations import recommend
+from training.services.scorecard import history
 from training.web.routing import bounded_int
 from training.web.scorecard import bp
 from training.web.scorecard.charts import bar_rows, essentials_radar

@@ -12,7 +12,7 @@ from training.extensions import db
 from training.models import Assessment, AssessmentAnswer, City, Essential, Role, ScorecardQuestion, User
 from training.models.base import utcnow
 from training.services.city_access import NotAllowed, can_edit_city_scorecard, is_delegation_lead
-from training.services.scorecard import MAX_SCORE, get_current_assessment, get_scorecard
+from training.services.scorecard.reading import MAX_SCORE, get_current_assessment, get_scorecard
 
 COPIED_FIELDS = ("score", "comments", "evidence", "actions", "responsible", "timescale")
 

@@ -3,7 +3,7 @@
 Reading: the answers are the radio-linked hidden cells `E{r+4}` of the sheets E01 … E10 (1 = the
 top option = score 3, so score = 4 − value; empty = unanswered), the four cells a city types per
 question, and the Info sheet. Recognising a workbook goes by its content, never by its name.
-Writing the city's answers into the tool: training/services/scorecard_official_export.py."""
+Writing the city's answers into the tool: training/services/scorecard/official_export.py."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from openpyxl.utils import get_column_letter
 
 from training.extensions import db
 from training.models import AssessmentAnswer, City, User
-from training.services import scorecard_xlsx
 from training.services.city_profile import PROFILE_CELLS, clean_profile
-from training.services.scorecard import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
-from training.services.scorecard_history import can_start_assessment, start_new_assessment
+from training.services.scorecard import xlsx as scorecard_xlsx
+from training.services.scorecard.history import can_start_assessment, start_new_assessment
+from training.services.scorecard.reading import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
 from training.services.workbook_limits import SafeWorkbook, WorkbookRejected, open_workbook_safely
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # as the request limit; the blank official tool is about 1 MB
@@ -64,7 +64,7 @@ def text_cell(name: str, row: int) -> str:
 
 def can_import(user: User, city: City) -> bool:
     """A trainer assigned to the city, an admin, or the city's delegation lead
-    (scorecard_history.can_start_assessment with source="import")."""
+    (history.can_start_assessment with source="import")."""
     return can_start_assessment(user, city, source="import")
 
 

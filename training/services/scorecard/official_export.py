@@ -2,7 +2,7 @@
 official workbook the user uploads. Only the cells concerned are replaced inside the sheet XML of
 the zip — text boxes, radio buttons, charts and the VBA project are other zip members and are
 copied byte for byte. openpyxl reads this file but must never save it (its save drops the drawings
-that hold the question wording). Reading it is training/services/scorecard_official.py."""
+that hold the question wording). Reading it is training/services/scorecard/official.py."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from xml.sax.saxutils import escape
 
 from training.extensions import db
 from training.services.city_profile import PROFILE_CELLS
-from training.services.scorecard import MAX_SCORE, Scorecard
-from training.services.scorecard_official import (
+from training.services.scorecard.official import (
     COUNTS,
     OFFICIAL,
     TEXT_CELLS,
@@ -27,6 +26,7 @@ from training.services.scorecard_official import (
     sheet_name,
     text_cell,
 )
+from training.services.scorecard.reading import MAX_SCORE, Scorecard
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

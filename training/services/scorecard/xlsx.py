@@ -15,8 +15,8 @@ from training.extensions import db
 from training.models import AssessmentAnswer, City, User
 from training.services.city_profile import PROFILE_CELLS, clean_profile
 from training.services.exports import neutralise
-from training.services.scorecard import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
-from training.services.scorecard_history import NotAllowed, can_start_assessment, start_new_assessment
+from training.services.scorecard.history import NotAllowed, can_start_assessment, start_new_assessment
+from training.services.scorecard.reading import MAX_SCORE, TEXT_LIMITS, Scorecard, get_scorecard
 from training.services.workbook_limits import SafeWorkbook, WorkbookRejected, open_workbook_safely
 
 FIELDS = ("score", "comments", "evidence", "actions", "responsible", "timescale")
