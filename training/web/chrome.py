@@ -28,6 +28,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from training.i18n import current_locale
+from training.web.session_user import unread_count
 
 EXTENSION = "academy.header_cache"
 CSRF_SLOT = "__ACADEMY_CSRF_SLOT__"
@@ -87,6 +88,8 @@ def notifications_bar() -> Markup | str:
     a page is drawn to be kept — a count is one person's, never part of a kept page."""
     if g.get(_DRAWING_TO_KEEP):
         return NOTICE_SLOT
+    if not unread_count():  # most pages: nothing to draw, so no template (and no context) either
+        return ""
     return Markup(render_template("notifications/_badge.html"))  # noqa: S704  # nosec B704 - drawn by Jinja, autoescaped
 
 
