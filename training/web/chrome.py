@@ -11,7 +11,9 @@ once per such variant, keeps it in the memo of the lesson's frozen copy
 (training/services/curriculum_cache.py) — so a sync that replaces the copy replaces the pages
 too — and fills in the visitor's CSRF token, path and flashed messages for each request, in one
 pass (what is filled in is never searched for slots). A template drawn this way takes its form
-tokens from `csrf_value()`, never from `csrf_token()` or a form object.
+tokens from `csrf_value()`, never from `csrf_token()` or a form object. The module page is kept
+the same way with the module's copy, per variant of the visitor's progress and quiz standing
+(training/web/learn/views.py); each copy keeps at most MEMO_LIMIT pages.
 
 With template auto-reload (development) everything is drawn every time, so template edits show
 at once.
@@ -36,6 +38,7 @@ NEXT_SLOT = "__ACADEMY_NEXT_SLOT__"
 FLASH_SLOT = "__ACADEMY_FLASH_SLOT__"
 NOTICE_SLOT = "__ACADEMY_NOTICE_SLOT__"
 _SLOTS = re.compile("|".join((CSRF_SLOT, NEXT_SLOT, FLASH_SLOT, NOTICE_SLOT)))
+MEMO_LIMIT = 200  # pages kept per lesson or module copy (a module page has a variant per standing)
 # Set on `g` while a page is drawn to be kept: the slots stay in it.
 _DRAWING_TO_KEEP = "academy_drawing_to_keep"
 
@@ -107,6 +110,8 @@ def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
             page = render_template(template_name, **context)
         finally:
             g.pop(_DRAWING_TO_KEEP, None)
+        if len(owner.memo) >= MEMO_LIMIT:  # bounded: emptied, then refilled by the next visitors
+            owner.memo.clear()
         owner.memo[key] = page
     filling = {
         CSRF_SLOT: generate_csrf(),
