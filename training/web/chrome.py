@@ -37,7 +37,7 @@ CSRF_SLOT = "__ACADEMY_CSRF_SLOT__"
 NEXT_SLOT = "__ACADEMY_NEXT_SLOT__"
 FLASH_SLOT = "__ACADEMY_FLASH_SLOT__"
 NOTICE_SLOT = "__ACADEMY_NOTICE_SLOT__"
-_SLOTS = re.compile("|".join((CSRF_SLOT, NEXT_SLOT, FLASH_SLOT, NOTICE_SLOT)))
+_CUT = re.compile("(" + "|".join((CSRF_SLOT, NEXT_SLOT, FLASH_SLOT, NOTICE_SLOT)) + ")")
 MEMO_LIMIT = 200  # pages kept per lesson or module copy (a module page has a variant per standing)
 # Set on `g` while a page is drawn to be kept: the slots stay in it.
 _DRAWING_TO_KEEP = "academy_drawing_to_keep"
@@ -103,23 +103,27 @@ def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
     if current_app.jinja_env.auto_reload:
         return render_template(template_name, **context)
     key = (template_name, variant, _role(), current_locale(), request.script_root, request.path)
-    page = owner.memo.get(key)
-    if page is None:
+    pieces = owner.memo.get(key)
+    if pieces is None:
         setattr(g, _DRAWING_TO_KEEP, True)
         try:
             page = render_template(template_name, **context)
         finally:
             g.pop(_DRAWING_TO_KEEP, None)
+        # Kept cut at its slots (text, slot, text, …): a request joins the pieces, never searches.
+        pieces = tuple(_CUT.split(page))
         if len(owner.memo) >= MEMO_LIMIT:  # bounded: emptied, then refilled by the next visitors
             owner.memo.clear()
-        owner.memo[key] = page
+        owner.memo[key] = pieces
     filling = {
         CSRF_SLOT: generate_csrf(),
         NEXT_SLOT: str(escape(_here())),
         FLASH_SLOT: str(flashes()),
         NOTICE_SLOT: str(notifications_bar()),
     }
-    return _SLOTS.sub(lambda slot: filling[slot.group()], page)
+    page = list(pieces)
+    page[1::2] = [filling[slot] for slot in pieces[1::2]]
+    return "".join(page)
 
 
 def init_chrome(app: Flask) -> None:
