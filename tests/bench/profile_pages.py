@@ -177,6 +177,37 @@ Second round (issue 20, helper h20; CPU time per request in process: tests/bench
 - Answer sheet: the current assessment was read twice (7 -> 6 queries); the five field labels
   and three headings were translated for every question, now once per page.
 - Module page: the quiz status statement (a UNION) was built for every request; now once.
+
+Third round (issue 20, helper h20, December 2026; tests/bench/cpu_pages.py, SQLite, best of 3 x
+150, before = a356dc7 and after measured back to back, load average 7-8 from other work, so
+absolute figures are high; bare "Hello, World!" 0.13 ms both times):
+  page                 before    after
+  logged-in, nothing   0.77 ms   0.72-0.74 ms
+  lesson               1.40 ms   1.12-1.17 ms
+  catalogue            2.15 ms   1.49-1.52 ms
+  module page          2.75 ms   1.50-1.52 ms
+- Module page: half of it was the template (44 translations, a url_for per lesson, the quiz
+  panel, the sources) drawn for every request. Now kept whole with the module's copy of the
+  curriculum, like a lesson page (training/web/chrome.py kept_page), per variant: logged in or
+  not, the lessons done, the quiz standing (attempts, best, passed, pre-test, grants), the
+  case-study cards and the worksheet; the visitor's token, path, flashes and count filled in.
+  The quiz status and the lessons done are one query (4 -> 3); an unused FlaskForm signed a
+  CSRF token for nothing; a card is built only for the case studies shown.
+- Catalogue: a third of it was the cards: an include per card (a new context each), its macro
+  import re-checked against the page's 31 globals, five translations. Now each card is kept
+  whole (fragments.module_card) under the numbers it shows; trainees at the same point share it.
+- Every page: the limiter's three hooks (check, headers, cleanup) ran for every GET though every
+  limit is on a POST; the notifications bar ran render_template (and every context processor)
+  to draw nothing when nothing is unread; home_url (a url_for) was computed by a context
+  processor on every render though only the kept header shows it; Flask ran the default
+  context processor twice for every blueprint page; the security headers were set one
+  setdefault (a scan of the headers) each. All gone. Kept pages are stored cut at their slots.
+- Not reached: the fixed cost did not halve. What is left of a logged-in request that draws
+  nothing (cProfile): loading the user ~40 % (the ORM's per-query set-up is about half of it:
+  a Core query of the same columns costs ~110 us against ~220 us; the session's transaction
+  and connection checkout/return ~60 us), the session cookie (verify, inflate, JSON) ~15 %,
+  Flask/Werkzeug's request and response objects ~25 %, headers and hooks the rest. Halving it
+  needs the user loaded without the ORM or kept between requests: not done here.
 """
 
 
