@@ -178,14 +178,18 @@ Second round (issue 20, helper h20; CPU time per request in process: tests/bench
   and three headings were translated for every question, now once per page.
 - Module page: the quiz status statement (a UNION) was built for every request; now once.
 
-Third round (issue 20, helper h20, December 2026; tests/bench/cpu_pages.py, SQLite, best of 3 x
-150, before = a356dc7 and after measured back to back, load average 7-8 from other work, so
-absolute figures are high; bare "Hello, World!" 0.13 ms both times):
-  page                 before    after
-  logged-in, nothing   0.77 ms   0.72-0.74 ms
-  lesson               1.40 ms   1.12-1.17 ms
-  catalogue            2.15 ms   1.49-1.52 ms
-  module page          2.75 ms   1.50-1.52 ms
+Third round (issue 20, helper h20, December 2026; tests/bench/cpu_pages.py, SQLite; before =
+a356dc7, after = this round, each run 4-5 times alternately on a machine at load average 6-8
+from other work, the lowest of the runs shown; single runs varied by up to 40 %; bare
+"Hello, World!" 0.12-0.15 ms):
+  page                 before    after     change
+  logged-in, nothing   0.77 ms   0.72 ms   -7 %
+  lesson               1.25 ms   1.12 ms   -11 %
+  catalogue            2.15 ms   1.49 ms   -31 %
+  module page          2.75 ms   1.50 ms   -45 %
+  wrk ratios, one run each at load 4.3-6.6 (BENCH_SECONDS=4, 1 round): catalogue 10.7 -> 15.4 %,
+  module page 9.8 -> 15.6 %, lesson 18.4 -> 17.5 % (noise: its CPU time fell); targets 25 / 40 %
+  not met.
 - Module page: half of it was the template (44 translations, a url_for per lesson, the quiz
   panel, the sources) drawn for every request. Now kept whole with the module's copy of the
   curriculum, like a lesson page (training/web/chrome.py kept_page), per variant: logged in or
