@@ -2,8 +2,10 @@
 
 A fragment is kept under the whole of what it shows — a frozen, hashable value read for this
 request (`training.services.library.CaseStudyCard`) — with the language and the mount point.
-Nothing of the visitor (account, role, progress, CSRF token) is drawn into one, so every
-visitor of a language is answered the same; a change of the content read (an edit, a sync)
+Nothing of the visitor (account, role, CSRF token) is drawn into one, so every visitor of a
+language is answered the same — except what is part of the value itself: a catalogue card's
+progress numbers (`module_card`), shared by the visitors at the same point. A change of the
+content read (an edit, a sync)
 is another key, so it is drawn anew at once, with no revision to watch. The store is bounded:
 when it is full it is emptied and refilled by the next pages. Templates being edited (the
 development server's auto-reload) are drawn every time.
