@@ -206,6 +206,10 @@ from other work, the lowest of the runs shown; single runs varied by up to 40 %;
   processor on every render though only the kept header shows it; Flask ran the default
   context processor twice for every blueprint page; the security headers were set one
   setdefault (a scan of the headers) each. All gone. Kept pages are stored cut at their slots.
+- Column queries (no ORM entity) of the lesson and module pages — the done marks, the quiz
+  status with them, the case-study card rows — run on the session's connection
+  (training/database.py read_columns): the ORM's set-up of a statement cost ~30 us a query,
+  as much as running it.
 - Not reached: the fixed cost did not halve. What is left of a logged-in request that draws
   nothing (cProfile): loading the user ~40 % (the ORM's per-query set-up is about half of it:
   a Core query of the same columns costs ~110 us against ~220 us; the session's transaction

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields
 from flask import current_app
 from sqlalchemy import bindparam, select
 
+from training.database import read_columns
 from training.extensions import db
 from training.models import (
     ContentRevision,
@@ -232,7 +233,7 @@ def done_lesson_ids(user: User | None, module: ModuleView) -> set[int]:
     """Which of the module's lessons `user` has done: one small query (none when anonymous)."""
     if user is None or not user.is_authenticated or not module.lessons:
         return set()
-    return set(db.session.scalars(_DONE, {"user_id": user.id, "module_id": module.id}))
+    return set(read_columns(_DONE, {"user_id": user.id, "module_id": module.id}).scalars())
 
 
 # Built once: building a statement costs more than running one this small.

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from training.content.schema import Curriculum
+from training.database import read_columns
 from training.extensions import db
 from training.models import CaseStudy, GlossaryTerm, Module
 from training.models.base import Summarised, pick, utcnow
@@ -207,7 +208,7 @@ def list_case_studies_for_module(module: Module, limit: int = MODULE_MATCHES) ->
     most recently published. One query, of the columns a card shows."""
     listed = list(module.case_studies or [])
     # Chosen from the rows; a card is built only for the few shown, not for every case study.
-    rows = db.session.execute(_CARDS).all()
+    rows = read_columns(_CARDS, {}).all()
     by_slug = {row.slug: row for row in rows}
     own = [by_slug[s] for s in listed if s in by_slug]
     essentials = set(module.essentials or [])

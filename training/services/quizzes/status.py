@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Integer, String, bindparam, cast, func, literal, null, select, union_all
 
+from training.database import read_columns
 from training.extensions import db
 from training.models import AttemptGrant, Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
 
@@ -80,7 +81,7 @@ def get_status(user: User, quiz: Quiz) -> QuizStatus:
 def get_status_and_done(user: User, quiz, module_id: int) -> tuple[QuizStatus, set[int]]:
     """`get_status`, and the ids of the module's active lessons `user` has done, in one query
     (the module page shows both)."""
-    rows = db.session.execute(
+    rows = read_columns(
         _STATUS_AND_DONE, {"user_id": user.id, "quiz_id": quiz.id, "module_id": module_id}
     ).all()
     done = {lesson_id for kind, lesson_id, _best, _passed in rows if kind == DONE}
