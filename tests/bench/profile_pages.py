@@ -178,18 +178,21 @@ Second round (issue 20, helper h20; CPU time per request in process: tests/bench
   and three headings were translated for every question, now once per page.
 - Module page: the quiz status statement (a UNION) was built for every request; now once.
 
-Third round (issue 20, helper h20, December 2026; tests/bench/cpu_pages.py, SQLite; before =
-a356dc7, after = this round, each run 4-5 times alternately on a machine at load average 6-8
-from other work, the lowest of the runs shown; single runs varied by up to 40 %; bare
-"Hello, World!" 0.12-0.15 ms):
-  page                 before    after     change
-  logged-in, nothing   0.77 ms   0.72 ms   -7 %
-  lesson               1.25 ms   1.12 ms   -11 %
-  catalogue            2.15 ms   1.49 ms   -31 %
-  module page          2.75 ms   1.50 ms   -45 %
-  wrk ratios, one run each at load 4.3-6.6 (BENCH_SECONDS=4, 1 round): catalogue 10.7 -> 15.4 %,
-  module page 9.8 -> 15.6 %, lesson 18.4 -> 17.5 % (noise: its CPU time fell); targets 25 / 40 %
-  not met.
+Third round (issue 20, helper h20, December 2026). CPU time a request (tests/bench/cpu_pages.py,
+SQLite, 120 requests x 3, before = a356dc7 and after run alternately, twice each, load average
+4-6 from other work; bare "Hello, World!" 0.12-0.13 ms):
+  page                 before         after          change
+  logged-in, nothing   0.79-0.80 ms   0.75-0.79 ms   about -3 %
+  lesson               1.42-1.44 ms   1.08-1.09 ms   -24 %
+  catalogue            2.19-2.23 ms   1.53-1.56 ms   -30 %
+  module page          2.73-2.79 ms   1.50-1.55 ms   -45 %
+wrk ratios (tests/bench/ratios.py, BENCH_SECONDS=4, 2 rounds, before and after run back to back,
+load average 4.3-6.3 before each run):
+  page          SQLite before -> after    PostgreSQL before -> after    target
+  catalogue     11.1 % -> 15.8 %          8.4 % -> 11.7 %               25 %
+  module page    9.1 % -> 16.6 %          6.3 % -> 13.0 %               25 %
+  lesson        17.3 % -> 22.4 %         13.8 % -> 16.9 %               40 %
+  The targets are not met.
 - Module page: half of it was the template (44 translations, a url_for per lesson, the quiz
   panel, the sources) drawn for every request. Now kept whole with the module's copy of the
   curriculum, like a lesson page (training/web/chrome.py kept_page), per variant: logged in or
@@ -215,7 +218,9 @@ from other work, the lowest of the runs shown; single runs varied by up to 40 %;
   a Core query of the same columns costs ~110 us against ~220 us; the session's transaction
   and connection checkout/return ~60 us), the session cookie (verify, inflate, JSON) ~15 %,
   Flask/Werkzeug's request and response objects ~25 %, headers and hooks the rest. Halving it
-  needs the user loaded without the ORM or kept between requests: not done here.
+  needs the user loaded without the ORM or kept between requests: not done here (the user
+  comes with their City, a joined relationship, which a user built from a Core row would have
+  to build too, or pages would read it with a query of its own).
 """
 
 
