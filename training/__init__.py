@@ -180,6 +180,17 @@ def register_blueprints(app: Flask) -> None:
 
     init_city_time(app)
     init_homes(app)
+    _one_default_context_processor(app)
+
+
+def _one_default_context_processor(app: Flask) -> None:
+    """Flask gives every blueprint its own copy of the default context processor (g, request,
+    session) next to the app's, so each page of a blueprint ran it twice: once is enough."""
+    from flask.templating import _default_template_ctx_processor
+
+    for name, funcs in app.template_context_processors.items():
+        if name is not None:
+            funcs[:] = [func for func in funcs if func is not _default_template_ctx_processor]
 
 
 def register_errors(app: Flask) -> None:

@@ -177,6 +177,50 @@ Second round (issue 20, helper h20; CPU time per request in process: tests/bench
 - Answer sheet: the current assessment was read twice (7 -> 6 queries); the five field labels
   and three headings were translated for every question, now once per page.
 - Module page: the quiz status statement (a UNION) was built for every request; now once.
+
+Third round (issue 20, helper h20, December 2026). CPU time a request (tests/bench/cpu_pages.py,
+SQLite, 120 requests x 3, before = a356dc7 and after run alternately, twice each, load average
+4-6 from other work; bare "Hello, World!" 0.12-0.13 ms):
+  page                 before         after          change
+  logged-in, nothing   0.79-0.80 ms   0.75-0.79 ms   about -3 %
+  lesson               1.42-1.44 ms   1.08-1.09 ms   -24 %
+  catalogue            2.19-2.23 ms   1.53-1.56 ms   -30 %
+  module page          2.73-2.79 ms   1.50-1.55 ms   -45 %
+wrk ratios (tests/bench/ratios.py, BENCH_SECONDS=4, 2 rounds, before and after run back to back,
+load average 4.3-6.3 before each run):
+  page          SQLite before -> after    PostgreSQL before -> after    target
+  catalogue     11.1 % -> 15.8 %          8.4 % -> 11.7 %               25 %
+  module page    9.1 % -> 16.6 %          6.3 % -> 13.0 %               25 %
+  lesson        17.3 % -> 22.4 %         13.8 % -> 16.9 %               40 %
+  The targets are not met.
+- Module page: half of it was the template (44 translations, a url_for per lesson, the quiz
+  panel, the sources) drawn for every request. Now kept whole with the module's copy of the
+  curriculum, like a lesson page (training/web/chrome.py kept_page), per variant: logged in or
+  not, the lessons done, the quiz standing (attempts, best, passed, pre-test, grants), the
+  case-study cards and the worksheet; the visitor's token, path, flashes and count filled in.
+  The quiz status and the lessons done are one query (4 -> 3); an unused FlaskForm signed a
+  CSRF token for nothing; a card is built only for the case studies shown.
+- Catalogue: a third of it was the cards: an include per card (a new context each), its macro
+  import re-checked against the page's 31 globals, five translations. Now each card is kept
+  whole (fragments.module_card) under the numbers it shows; trainees at the same point share it.
+- Every page: the limiter's three hooks (check, headers, cleanup) ran for every GET though every
+  limit is on a POST; the notifications bar ran render_template (and every context processor)
+  to draw nothing when nothing is unread; home_url (a url_for) was computed by a context
+  processor on every render though only the kept header shows it; Flask ran the default
+  context processor twice for every blueprint page; the security headers were set one
+  setdefault (a scan of the headers) each. All gone. Kept pages are stored cut at their slots.
+- Column queries (no ORM entity) of the lesson and module pages — the done marks, the quiz
+  status with them, the case-study card rows — run on the session's connection
+  (training/database.py read_columns): the ORM's set-up of a statement cost ~30 us a query,
+  as much as running it.
+- Not reached: the fixed cost did not halve. What is left of a logged-in request that draws
+  nothing (cProfile): loading the user ~40 % (the ORM's per-query set-up is about half of it:
+  a Core query of the same columns costs ~110 us against ~220 us; the session's transaction
+  and connection checkout/return ~60 us), the session cookie (verify, inflate, JSON) ~15 %,
+  Flask/Werkzeug's request and response objects ~25 %, headers and hooks the rest. Halving it
+  needs the user loaded without the ORM or kept between requests: not done here (the user
+  comes with their City, a joined relationship, which a user built from a Core row would have
+  to build too, or pages would read it with a query of its own).
 """
 
 

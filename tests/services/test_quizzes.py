@@ -110,3 +110,32 @@ def test_an_attempt_is_only_visible_to_its_owner(db_session):
     attempt = quizzes.submit_attempt(owner, quiz, FINAL, questions, {q.key: _right(q) for q in questions})
     assert quizzes.get_attempt(owner, attempt.id) == attempt
     assert quizzes.get_attempt(other, attempt.id) is None
+
+
+def test_status_and_done_lessons_in_one_query_agree_with_each_read_alone(db_session, count_queries):
+    """The module page's one query: the same standing as get_status (attempts, grants, the
+    pre-test), and the module's active lessons the trainee has done — not another trainee's,
+    not another module's."""
+    from training.services import learning
+
+    user, other = factories.user(), factories.user()
+    module, quiz = factories.adaptation()
+    lessons = learning.list_lessons(module)
+    learning.record_lesson_done(user, lessons[0])
+    learning.record_lesson_done(user, lessons[2])
+    learning.record_lesson_done(other, lessons[1])
+    questions = quizzes.list_questions(quiz, FINAL, user)
+    quizzes.submit_attempt(user, quiz, FINAL, questions, {q.key: _right(q) for q in questions})
+    db_session.flush()
+    ids = (user.id, quiz.id, module.id)  # read (a commit expired them) before counting
+    with count_queries() as counter:
+        status, done = quizzes.get_status_and_done(user, quiz, module.id)
+    assert counter.count == 1, (ids, counter.statements)
+    alone = quizzes.get_status(user, quiz)
+    fields = ("attempts_used", "best_percent", "passed", "pretest_taken", "granted")
+    assert [getattr(status, f) for f in fields] == [getattr(alone, f) for f in fields]
+    assert status.attempts_used == 1 and status.best_percent == 100 and status.passed
+    assert done == {lessons[0].id, lessons[2].id}
+    status, done = quizzes.get_status_and_done(other, quiz, module.id)
+    assert done == {lessons[1].id} and status.attempts_used == 0 and status.best_percent is None
+    assert quizzes.get_status_and_done(user, quiz, module.id + 10_000)[1] == set()

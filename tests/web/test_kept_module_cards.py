@@ -11,7 +11,7 @@ from markupsafe import escape
 from tests import factories
 from tests.content.conftest import copy_content
 from training.content import load_curriculum
-from training.models import Role
+from training.models import QuizAttempt, Role
 from training.services import learning
 from training.services.content_sync import sync_curriculum
 from training.web import fragments
@@ -102,3 +102,62 @@ def test_a_content_sync_shows_the_new_card(client, login, db_session, tmp_path, 
     page = client.get("/learn/").get_data(as_text=True)
     assert "Climate adaptation for cities, revised" in page
     assert head_draws[drawn:] == ["climate-adaptation"]  # only the changed card drawn again
+
+
+CARD = "learn/_module_card.html"
+
+
+def _cards(page: str) -> str:
+    """The page's cards (the header holds the visitor's own CSRF token)."""
+    return page[page.index('<div class="cards">') : page.index("</main>")]
+
+
+@pytest.fixture
+def card_draws(app, monkeypatch):
+    """How many catalogue cards were drawn (not taken from the kept ones)."""
+    app.extensions.setdefault(fragments.EXTENSION, {}).clear()
+    drawn = []
+    original = fragments.kept
+
+    def kept(context, template_name, value, **extra):
+        store = app.extensions[fragments.EXTENSION]
+        if template_name == CARD and (template_name, value, context.get("locale"), "") not in store:
+            drawn.append(extra["row"].module.slug)
+        return original(context, template_name, value, **extra)
+
+    monkeypatch.setattr(fragments, "kept", kept)
+    return drawn
+
+
+def test_catalogue_cards_are_kept_whole_and_each_visitor_sees_their_own_quiz_standing(
+    client, login, db_session, card_draws
+):
+    """The catalogue's cards are kept whole, progress included, under the numbers they show:
+    trainees at the same point share one; a passed quiz, a score, lessons done each draw their
+    own, and another language its own."""
+    module, quiz = factories.adaptation()
+    lessons = learning.list_lessons(module)
+    login(factories.user(name="Fresh"))
+    fresh = _cards(client.get("/learn/").get_data(as_text=True))
+    drawn = len(card_draws)
+    assert drawn == len(learning.list_modules())
+    login(factories.user(name="Also fresh"))
+    assert _cards(client.get("/learn/").get_data(as_text=True)) == fresh
+    assert len(card_draws) == drawn  # the same point: the same kept cards
+    passer = login(factories.user(name="Passer"))
+    learning.record_lesson_done(passer, lessons[0])
+    db_session.add(
+        QuizAttempt(user_id=passer.id, quiz_id=quiz.id, content_version="test", percent=90, passed=True)
+    )
+    db_session.flush()
+    passed = client.get("/learn/").get_data(as_text=True)
+    assert card_draws[drawn:] == ["climate-adaptation"]  # only their changed card drawn
+    assert "Best quiz score: 90%" in passed and "Quiz passed" in passed
+    assert f"Lessons done: 1 / {len(lessons)}" in passed
+    assert "Best quiz score: 90%" not in fresh and "Quiz passed" not in fresh
+    login(factories.user(name="Fresh again"))
+    again = _cards(client.get("/learn/").get_data(as_text=True))
+    assert again == fresh and "Quiz passed" not in again
+    login(factories.user(name="Zhang", locale="zh"))
+    zh = client.get("/learn/").get_data(as_text=True)
+    assert str(escape(module.title("zh"))) in zh and "Quiz not taken yet" not in zh

@@ -192,3 +192,16 @@ def test_throttle_keys_hold_no_personal_data(app, client, db_session, throttled,
     keys = " ".join(str(k) for k in getattr(storage, "storage", {}))
     assert keys and user.email not in keys and "127.0.0.1" not in keys
     assert user.email not in caplog.text
+
+
+def test_pages_skip_the_limiter_and_forms_still_meet_it(app, client, monkeypatch):
+    """Every limit is on a form: a page (GET) runs none of the limiter's hooks, a POST all of them
+    (the registration and reset limits above are the proof that they still count)."""
+    looked_up = []
+    identify = limiter.identify_request
+    monkeypatch.setattr(limiter, "identify_request", lambda: looked_up.append(1) or identify())
+    assert client.get("/learn/").status_code == 200
+    assert client.get("/auth/login").status_code == 200
+    assert looked_up == []
+    client.post("/auth/login", data={"email": "nobody@example.org", "password": "wrong-password-1"})
+    assert looked_up

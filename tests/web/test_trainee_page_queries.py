@@ -18,7 +18,7 @@ MODULE = "climate-adaptation"
 # the visitor with their unread notifications' count (one query, training/web/session_user.py).
 PINNED = {
     "catalogue": 3,
-    "module page": 4,
+    "module page": 3,
     "My learning": 10,
     "answer sheet": 5,
     "results": 6,

@@ -9,8 +9,8 @@ studies, which editors change in the browser and are never kept here). 0 turns t
 (the test suite, whose tests each roll their writes back).
 
 What is kept are frozen copies (`ModuleView`, `LessonView`), never ORM objects: those belong to
-one session and one thread. Each lesson copy has a `memo`, where the web layer keeps the pages it
-draws from that copy (training/web/chrome.py `kept_page`): they live and go with the copy, so a
+one session and one thread. Each lesson and module copy has a `memo`, where the web layer keeps
+the pages it draws from that copy (training/web/chrome.py `kept_page`): they live and go with the copy, so a
 sync that replaces the copy replaces them too.
 """
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields
 from flask import current_app
 from sqlalchemy import bindparam, select
 
+from training.database import read_columns
 from training.extensions import db
 from training.models import (
     ContentRevision,
@@ -79,6 +80,8 @@ class ModuleView(ModuleText):
     sources: tuple[dict[str, str], ...]
     quiz: QuizView | None
     lessons: tuple[LessonView, ...]
+    # Not a field of the module: the module pages drawn from this copy (as a lesson's `memo`).
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def lesson(self, slug: str) -> LessonView | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
@@ -239,7 +242,7 @@ def done_lesson_ids(user: User | None, module: ModuleView) -> set[int]:
     """Which of the module's lessons `user` has done: one small query (none when anonymous)."""
     if user is None or not user.is_authenticated or not module.lessons:
         return set()
-    return set(db.session.scalars(_DONE, {"user_id": user.id, "module_id": module.id}))
+    return set(read_columns(_DONE, {"user_id": user.id, "module_id": module.id}).scalars())
 
 
 # Built once: building a statement costs more than running one this small.

@@ -183,15 +183,17 @@ def get_module_page(user: User | None, slug: str) -> ModulePage | None:
     module = curriculum_cache.get_module(slug)
     if module is None:
         return None
-    done = curriculum_cache.done_lesson_ids(user, module)
-    page = ModulePage(
+    status = None
+    if module.quiz is not None and user is not None and user.is_authenticated:
+        status, done = quizzes.get_status_and_done(user, module.quiz, module.id)  # one query
+    else:
+        done = curriculum_cache.done_lesson_ids(user, module)
+    return ModulePage(
         module=module,
         lessons=[LessonRow(lesson, lesson.id in done) for lesson in module.lessons],
         quiz=module.quiz,
+        status=status,
     )
-    if module.quiz is not None and user is not None and user.is_authenticated:
-        page.status = quizzes.get_status(user, module.quiz)
-    return page
 
 
 def get_lesson(module: Module, slug: str) -> Lesson | None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from training.content.schema import Curriculum
+from training.database import read_columns
 from training.extensions import db
 from training.models import CaseStudy, GlossaryTerm, Module
 from training.models.base import Summarised, pick, utcnow
@@ -220,17 +221,24 @@ def list_case_studies_for_module(module: Module, limit: int = MODULE_MATCHES) ->
     share its topic and at least one of its Essentials — most shared Essentials first, then the
     most recently published. One query, of the columns a card shows."""
     listed = list(module.case_studies or [])
-    rows = _cards(_CARDS)
-    by_slug = {card.slug: card for card, _when in rows}
+    # Chosen from the rows; a card is built only for the few shown, not for every case study.
+    rows = read_columns(_CARDS, {}).all()
+    by_slug = {row.slug: row for row in rows}
     own = [by_slug[s] for s in listed if s in by_slug]
     essentials = set(module.essentials or [])
     matches = [
-        (card, when)
-        for card, when in rows
-        if card.slug not in listed and module.topic in card.topics and essentials & set(card.essentials)
+        (row, len(essentials & set(row.essentials or ())))
+        for row in rows
+        if row.slug not in listed
+        and module.topic in (row.topics or ())
+        and essentials & set(row.essentials or ())
     ]
-    matches.sort(key=lambda m: (len(essentials & set(m[0].essentials)), m[1]), reverse=True)
-    return own + [card for card, _when in matches[:limit]]
+    matches.sort(key=lambda m: (m[1], m[0].published_at or m[0].updated_at), reverse=True)
+    return [_card(row) for row in own + [row for row, _shared in matches[:limit]]]
+
+
+def _card(row) -> CaseStudyCard:
+    return CaseStudyCard(*row[: len(_CARD_TEXTS)], tuple(row.topics or ()), tuple(row.essentials or ()))
 
 
 def list_glossary() -> list[GlossaryTerm]:

@@ -11,7 +11,9 @@ once per such variant, keeps it in the memo of the lesson's frozen copy
 (training/services/curriculum_cache.py) — so a sync that replaces the copy replaces the pages
 too — and fills in the visitor's CSRF token, path and flashed messages for each request, in one
 pass (what is filled in is never searched for slots). A template drawn this way takes its form
-tokens from `csrf_value()`, never from `csrf_token()` or a form object.
+tokens from `csrf_value()`, never from `csrf_token()` or a form object. The module page is kept
+the same way with the module's copy, per variant of the visitor's progress and quiz standing
+(training/web/learn/views.py); each copy keeps at most MEMO_LIMIT pages.
 
 With template auto-reload (development) everything is drawn every time, so template edits show
 at once.
@@ -28,13 +30,15 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from training.i18n import current_locale
+from training.web.session_user import unread_count
 
 EXTENSION = "academy.header_cache"
 CSRF_SLOT = "__ACADEMY_CSRF_SLOT__"
 NEXT_SLOT = "__ACADEMY_NEXT_SLOT__"
 FLASH_SLOT = "__ACADEMY_FLASH_SLOT__"
 NOTICE_SLOT = "__ACADEMY_NOTICE_SLOT__"
-_SLOTS = re.compile("|".join((CSRF_SLOT, NEXT_SLOT, FLASH_SLOT, NOTICE_SLOT)))
+_CUT = re.compile("(" + "|".join((CSRF_SLOT, NEXT_SLOT, FLASH_SLOT, NOTICE_SLOT)) + ")")
+MEMO_LIMIT = 200  # pages kept per lesson or module copy (a module page has a variant per standing)
 # Set on `g` while a page is drawn to be kept: the slots stay in it.
 _DRAWING_TO_KEEP = "academy_drawing_to_keep"
 
@@ -87,6 +91,8 @@ def notifications_bar() -> Markup | str:
     a page is drawn to be kept — a count is one person's, never part of a kept page."""
     if g.get(_DRAWING_TO_KEEP):
         return NOTICE_SLOT
+    if not unread_count():  # most pages: nothing to draw, so no template (and no context) either
+        return ""
     return Markup(render_template("notifications/_badge.html"))  # noqa: S704  # nosec B704 - drawn by Jinja, autoescaped
 
 
@@ -97,21 +103,27 @@ def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
     if current_app.jinja_env.auto_reload:
         return render_template(template_name, **context)
     key = (template_name, variant, _role(), current_locale(), request.script_root, request.path)
-    page = owner.memo.get(key)
-    if page is None:
+    pieces = owner.memo.get(key)
+    if pieces is None:
         setattr(g, _DRAWING_TO_KEEP, True)
         try:
             page = render_template(template_name, **context)
         finally:
             g.pop(_DRAWING_TO_KEEP, None)
-        owner.memo[key] = page
+        # Kept cut at its slots (text, slot, text, …): a request joins the pieces, never searches.
+        pieces = tuple(_CUT.split(page))
+        if len(owner.memo) >= MEMO_LIMIT:  # bounded: emptied, then refilled by the next visitors
+            owner.memo.clear()
+        owner.memo[key] = pieces
     filling = {
         CSRF_SLOT: generate_csrf(),
         NEXT_SLOT: str(escape(_here())),
         FLASH_SLOT: str(flashes()),
         NOTICE_SLOT: str(notifications_bar()),
     }
-    return _SLOTS.sub(lambda slot: filling[slot.group()], page)
+    page = list(pieces)
+    page[1::2] = [filling[slot] for slot in pieces[1::2]]
+    return "".join(page)
 
 
 def init_chrome(app: Flask) -> None:

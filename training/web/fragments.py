@@ -2,8 +2,10 @@
 
 A fragment is kept under the whole of what it shows — a frozen, hashable value read for this
 request (`training.services.library.CaseStudyCard`) — with the language and the mount point.
-Nothing of the visitor (account, role, progress, CSRF token) is drawn into one, so every
-visitor of a language is answered the same; a change of the content read (an edit, a sync)
+Nothing of the visitor (account, role, CSRF token) is drawn into one, so every visitor of a
+language is answered the same — except what is part of the value itself: a catalogue card's
+progress numbers (`module_card`), shared by the visitors at the same point. A change of the
+content read (an edit, a sync)
 is another key, so it is drawn anew at once, with no revision to watch. The store is bounded:
 when it is full it is emptied and refilled by the next pages. Templates being edited (the
 development server's auto-reload) are drawn every time.
@@ -63,3 +65,38 @@ def module_card_head(context, row) -> Markup:
     # Only the fields of `value` reach the template, never the visitor's progress.
     shown = SimpleNamespace(module=module, lessons_total=row.lessons_total, minutes=row.minutes)
     return kept(context, "learn/_module_card_head.html", value, row=shown)
+
+
+@pass_context
+def module_card(context, row) -> Markup:
+    """A whole module card of the catalogue (templates/learn/_module_card.html), kept under all
+    it shows: the head's fields (`module_card_head`), whether someone is logged in, and the
+    visitor's progress as the numbers the card is drawn from (lessons done, best score, passed)
+    — visitors at the same point share it. Nothing else of the visitor reaches the template."""
+    module = row.module
+    authenticated = bool(context["current_user"].is_authenticated)
+    assigned = context.get("assigned")
+    is_assigned = bool(assigned) and module.id in assigned
+    value = (
+        module.id, module.slug, module.title_en, module.title_zh, module.summary_en, module.summary_zh,
+        tuple(module.essentials), row.lessons_total, row.minutes, row.has_quiz,
+        authenticated, is_assigned, row.lessons_done, row.best_percent, row.passed,
+    )  # fmt: skip
+    shown = SimpleNamespace(
+        module=module,
+        lessons_total=row.lessons_total,
+        minutes=row.minutes,
+        lessons_done=row.lessons_done,
+        best_percent=row.best_percent,
+        passed=row.passed,
+        percent=row.percent,
+        complete=row.complete,
+    )
+    return kept(
+        context,
+        "learn/_module_card.html",
+        value,
+        row=shown,
+        assigned={module.id} if is_assigned else (),
+        current_user=SimpleNamespace(is_authenticated=authenticated),
+    )

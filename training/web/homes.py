@@ -4,7 +4,7 @@ their attention), editors on the case studies waiting for review, admins on the 
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, url_for
+from flask import Flask, url_for
 from flask_login import current_user
 
 HOMES = {
@@ -24,7 +24,6 @@ def home_url(user=None) -> str:
 
 
 def init_homes(app: Flask) -> None:
-    @app.context_processor
-    def inject_home_url():
-        # Emails and jobs render templates outside a request: no one is logged in there.
-        return {"home_url": home_url()} if has_request_context() else {}
+    # A function, not a context processor's value: only the header calls it, and the header is
+    # drawn once per role and language (training/web/chrome.py), not on every render.
+    app.jinja_env.globals["home_url"] = home_url

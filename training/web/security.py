@@ -88,6 +88,7 @@ def init_security(app: Flask) -> None:
     if app.config.get("REDIS_URL"):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2, "socket_timeout": 2})
     limiter.init_app(app)
+    _limiter_on_forms_only(app)
     if app.config.get("ENV_NAME") == "production" and not app.config.get("REDIS_URL"):
         app.logger.warning(
             "REDIS_URL is not set: login throttling counts in memory, separately in each worker "
@@ -111,6 +112,39 @@ def _reads_only() -> bool:
     return request.method not in STATE_CHANGING
 
 
+def _limiter_on_forms_only(app: Flask) -> None:
+    """The limiter's three request hooks (check, response headers, cleanup) run for forms only.
+
+    With `_reads_only` a page is never limited, but the hooks still ran for every page: looking
+    the endpoint's limits up, making and clearing a per-request context (about a twentieth of a
+    logged-in page that draws nothing). Every limit is on a POST, so a read skips them."""
+
+    def ours(func) -> bool:
+        return getattr(func, "__self__", None) is limiter or getattr(func, "args", (None,))[:1] == (limiter,)
+
+    def forms_only(hook):
+        def check():
+            if request.method in STATE_CHANGING:
+                return hook()
+            return None
+
+        def headers(response):
+            return hook(response) if request.method in STATE_CHANGING else response
+
+        def release(error):
+            if request.method in STATE_CHANGING:
+                hook(error)
+
+        return {"before": check, "after": headers, "teardown": release}
+
+    for kind, funcs in (
+        ("before", app.before_request_funcs.get(None, [])),
+        ("after", app.after_request_funcs.get(None, [])),
+        ("teardown", app.teardown_request_funcs.get(None, [])),
+    ):
+        funcs[:] = [forms_only(func)[kind] if ours(func) else func for func in funcs]
+
+
 def refuse_nul_characters() -> None:
     """No form, query or path holds a NUL character legitimately, and PostgreSQL refuses to
     store one: such a request is a 400, never a 500."""
@@ -129,11 +163,17 @@ def _user_id() -> int | None:
         return None
 
 
+_HEADER_ITEMS = tuple((name.lower(), name, value) for name, value in HEADERS.items())
+
+
 def set_security_headers(response):
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    present = {name.lower() for name, _value in headers.items()}  # a view's own header stays
+    for lower, name, value in _HEADER_ITEMS:
+        if lower not in present:
+            headers.add(name, value)
     if request.is_secure or current_app.config.get("ENV_NAME") == "production":
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+        headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint != "static":
         user_id = _user_id()
         if user_id is not None:

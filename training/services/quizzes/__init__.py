@@ -57,6 +57,7 @@ from training.services.quizzes.status import (
     Unanswered,
     get_quiz,
     get_status,
+    get_status_and_done,
 )
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "get_attempt_module",
     "get_quiz",
     "get_status",
+    "get_status_and_done",
     "grant_attempts",
     "lesson_strengths",
     "letter_of",

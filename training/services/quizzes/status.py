@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy import Integer, String, bindparam, cast, func, literal, null, select, union_all
 
+from training.database import read_columns
 from training.extensions import db
-from training.models import AttemptGrant, Module, Quiz, QuizAttempt, User
+from training.models import AttemptGrant, Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
 
 GRANTED = "granted"  # not a kind of attempt: the row of get_status's query that sums the grants
+DONE = "done"  # not a kind either: a row of get_status_and_done's query naming a lesson done
 
 
 @dataclass
@@ -73,7 +75,20 @@ def get_quiz(module: Module) -> Quiz | None:
 
 
 def get_status(user: User, quiz: Quiz) -> QuizStatus:
-    rows = db.session.execute(_STATUS, {"user_id": user.id, "quiz_id": quiz.id}).all()
+    return _status(quiz, db.session.execute(_STATUS, {"user_id": user.id, "quiz_id": quiz.id}).all())
+
+
+def get_status_and_done(user: User, quiz, module_id: int) -> tuple[QuizStatus, set[int]]:
+    """`get_status`, and the ids of the module's active lessons `user` has done, in one query
+    (the module page shows both)."""
+    rows = read_columns(
+        _STATUS_AND_DONE, {"user_id": user.id, "quiz_id": quiz.id, "module_id": module_id}
+    ).all()
+    done = {lesson_id for kind, lesson_id, _best, _passed in rows if kind == DONE}
+    return _status(quiz, [row for row in rows if row[0] != DONE]), done
+
+
+def _status(quiz, rows) -> QuizStatus:
     by_kind = {kind: (count, best, bool(passed)) for kind, count, best, passed in rows}
     used, best, passed = by_kind.get(QuizAttempt.FINAL, (0, None, False))
     granted = by_kind.get(GRANTED, (0, None, False))[0]
@@ -89,7 +104,7 @@ def get_status(user: User, quiz: Quiz) -> QuizStatus:
 
 # One query: attempts per kind, and the extra attempts granted as a row of kind GRANTED. Built
 # once (every module page runs it): building it cost more than running it.
-_STATUS = union_all(
+_ATTEMPTS_BY_KIND = (
     select(
         QuizAttempt.kind,
         func.count(QuizAttempt.id),
@@ -97,11 +112,26 @@ _STATUS = union_all(
         func.max(QuizAttempt.passed.cast(db.Integer)),
     )
     .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.quiz_id == bindparam("quiz_id"))
-    .group_by(QuizAttempt.kind),
+    .group_by(QuizAttempt.kind)
+)
+_GRANTS = select(
+    literal(GRANTED, String(10)),
+    func.coalesce(func.sum(AttemptGrant.extra), 0),
+    cast(null(), Integer),
+    cast(null(), Integer),
+).where(AttemptGrant.user_id == bindparam("user_id"), AttemptGrant.quiz_id == bindparam("quiz_id"))
+_STATUS = union_all(_ATTEMPTS_BY_KIND, _GRANTS)
+# The module page's: the same rows, and a row of kind DONE for each of the module's lessons done.
+_STATUS_AND_DONE = union_all(
+    _ATTEMPTS_BY_KIND,
+    _GRANTS,
     select(
-        literal(GRANTED, String(10)),
-        func.coalesce(func.sum(AttemptGrant.extra), 0),
-        cast(null(), Integer),
-        cast(null(), Integer),
-    ).where(AttemptGrant.user_id == bindparam("user_id"), AttemptGrant.quiz_id == bindparam("quiz_id")),
+        literal(DONE, String(10)), LessonCompletion.lesson_id, cast(null(), Integer), cast(null(), Integer)
+    )
+    .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+    .where(
+        LessonCompletion.user_id == bindparam("user_id"),
+        Lesson.module_id == bindparam("module_id"),
+        Lesson.active,
+    ),
 )

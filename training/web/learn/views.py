@@ -127,13 +127,28 @@ def module(slug: str):
         abort(404)
     case_studies = library.list_case_studies_for_module(page.module)
     has_worksheet = risk_worksheet.get_worksheet(current_app.config["CONTENT_ROOT"], slug) is not None
-    return render_template(
+    status = page.status
+    # The page shows of the visitor only their role, language, whether they are logged in, which
+    # lessons they have done and their standing on the quiz: drawn once per such variant (and
+    # per list of case-study cards, which editors change in the browser) and kept with the
+    # module's copy of the curriculum (training/web/chrome.py).
+    variant = (
+        current_user.is_authenticated,
+        frozenset(row.lesson.id for row in page.lessons if row.done),
+        None
+        if status is None
+        else (status.attempts_used, status.best_percent, status.passed, status.pretest_taken, status.granted),
+        tuple(case_studies),
+        has_worksheet,
+    )
+    return kept_page(
+        page.module,
+        variant,
         "learn/module.html",
         page=page,
-        status=page.status,
+        status=status,
         case_studies=case_studies,
         has_worksheet=has_worksheet,
-        form=FlaskForm(),
     )
 
 
