@@ -11,6 +11,7 @@ import re
 import pytest
 
 from tests import factories
+from tests.conftest import without_csrf_tokens
 from tests.content.conftest import copy_content
 from training.content import load_curriculum
 from training.models import CaseStudy, Role
@@ -60,11 +61,6 @@ def _results(client, city_id: int) -> str:
     return response.get_data(as_text=True)
 
 
-def _without_tokens(html: str) -> str:
-    """The page without its CSRF tokens (timed: two requests a second apart differ)."""
-    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
-
-
 def _checked(html: str, qid: str) -> str | None:
     found = re.search(rf'name="{re.escape(qid)}-score" value="(\d?)" checked', html)
     return found.group(1) if found else None
@@ -86,7 +82,8 @@ def test_the_sheet_is_drawn_once_and_a_colleagues_save_is_seen_at_once(client, l
     first = _sheet(client, li.city_id)
     assert draws.count(QUESTION) == SHEET_QUESTIONS
     again = _sheet(client, li.city_id)
-    assert _without_tokens(again) == _without_tokens(first) and draws.count(QUESTION) == SHEET_QUESTIONS
+    assert without_csrf_tokens(again) == without_csrf_tokens(first)
+    assert draws.count(QUESTION) == SHEET_QUESTIONS
     assert "Li&#39;s first draft" in first and _checked(first, "P2.1") == "1"
 
     _save(wang, "P2.1", score=3, comments="Wang's evidence")  # a colleague, in another request
@@ -219,7 +216,7 @@ def test_results_are_drawn_once_and_a_save_or_a_new_case_study_is_seen_at_once(
     first = _results(client, li.city_id)
     assert 'id="total-score">0 / 141<' in first and draws.count(BODY) == 1
     again = _results(client, li.city_id)
-    assert _without_tokens(again) == _without_tokens(first) and draws.count(BODY) == 1  # kept
+    assert without_csrf_tokens(again) == without_csrf_tokens(first) and draws.count(BODY) == 1  # kept
     assert "Kept advice study" not in first
 
     db_session.add(CaseStudy(slug="kept-advice", title_en="Kept advice study", essentials=[1], topics=[]))
