@@ -10,11 +10,9 @@ from markupsafe import escape
 
 from tests import factories
 from tests.conftest import without_csrf_tokens
-from tests.content.conftest import copy_content
-from training.content import load_curriculum
+from tests.content.conftest import sync_revised
 from training.models import QuizAttempt, Role
 from training.services import learning
-from training.services.content_sync import sync_curriculum
 from training.web import fragments
 
 HEAD = "learn/_module_card_head.html"
@@ -90,15 +88,8 @@ def test_a_second_user_another_role_and_another_language_see_their_own_cards(cli
 def test_a_content_sync_shows_the_new_card(client, login, db_session, tmp_path, head_draws):
     login(factories.user())
     assert "Climate adaptation for cities" in client.get("/learn/").get_data(as_text=True)
-    copy_content(tmp_path)
-    path = tmp_path / "modules/climate-adaptation/module.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            "en: Climate adaptation for cities", "en: Climate adaptation for cities, revised"
-        ),
-        encoding="utf-8",
-    )
-    sync_curriculum(load_curriculum(tmp_path))
+    old, new = "en: Climate adaptation for cities", "en: Climate adaptation for cities, revised"
+    sync_revised(tmp_path, "modules/climate-adaptation/module.yaml", old, new)
     drawn = len(head_draws)
     page = client.get("/learn/").get_data(as_text=True)
     assert "Climate adaptation for cities, revised" in page

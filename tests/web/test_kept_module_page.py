@@ -13,11 +13,9 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import PASSWORD
-from tests.content.conftest import copy_content
-from training.content import load_curriculum
+from tests.content.conftest import sync_revised
 from training.models import CaseStudy, QuizAttempt, Role
 from training.services import curriculum_cache, learning, library
-from training.services.content_sync import sync_curriculum
 
 URL = "/learn/climate-adaptation/"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -104,14 +102,7 @@ def test_a_kept_module_page_shows_an_editors_case_study_change_and_a_sync_at_onc
     db_session.flush()
     assert str(escape(cards[0].title("en"))) not in _page(client)  # no longer published: gone
 
-    copy_content(tmp_path)
-    path = tmp_path / "modules/climate-adaptation/module.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            "en: Climate adaptation for cities", "en: Climate adaptation for cities, revised"
-        ),
-        encoding="utf-8",
-    )
-    sync_curriculum(load_curriculum(tmp_path))
+    old, new = "en: Climate adaptation for cities", "en: Climate adaptation for cities, revised"
+    sync_revised(tmp_path, "modules/climate-adaptation/module.yaml", old, new)
     cache._checked = float("-inf")  # the cache's window is over
     assert "Climate adaptation for cities, revised" in _page(client)

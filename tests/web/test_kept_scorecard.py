@@ -7,12 +7,10 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.content.conftest import copy_content
-from training.content import load_curriculum
+from tests.content.conftest import sync_revised
 from training.models.user import Role
 from training.services import curriculum_cache
 from training.services import scorecard as sc
-from training.services.content_sync import sync_curriculum
 
 
 @pytest.fixture
@@ -86,13 +84,9 @@ def test_a_content_sync_shows_the_new_wording_on_the_results_page(
     assert "Plan making" in _results(client, user.city_id)
     with count_queries() as again:  # the copy is kept: the answers only, not the questions
         _results(client, user.city_id)
-    copy_content(tmp_path)
-    path = tmp_path / "quizzes/scorecard/essential-01.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace('en: "Plan making"', 'en: "Plan making, revised"'),
-        encoding="utf-8",
+    sync_revised(
+        tmp_path, "quizzes/scorecard/essential-01.yaml", 'en: "Plan making"', 'en: "Plan making, revised"'
     )
-    sync_curriculum(load_curriculum(tmp_path))
     kept[0] += 6  # past the window: the worker looks at the revision again
     html = _results(client, user.city_id)
     assert "Plan making, revised" in html and 'aria-label="P1.1: 2 / 3"' in html

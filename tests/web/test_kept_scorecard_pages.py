@@ -12,12 +12,10 @@ import pytest
 
 from tests import factories
 from tests.conftest import without_csrf_tokens
-from tests.content.conftest import copy_content
-from training.content import load_curriculum
+from tests.content.conftest import sync_revised
 from training.models import CaseStudy, Role
 from training.services import curriculum_cache, workshop
 from training.services import scorecard as sc
-from training.services.content_sync import sync_curriculum
 
 QUESTION = "scorecard/_question.html"
 BODY = "scorecard/_results_body.html"
@@ -191,13 +189,9 @@ def test_a_content_sync_shows_the_new_wording_on_both_pages(client, login, db_se
     user = login(factories.user(city_name="Chengdu"))
     _save(user, "P1.1", score=2)
     assert "Plan making" in _sheet(client, user.city_id) and "Plan making" in _results(client, user.city_id)
-    copy_content(tmp_path)
-    path = tmp_path / "quizzes/scorecard/essential-01.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace('en: "Plan making"', 'en: "Plan making, revised"'),
-        encoding="utf-8",
+    sync_revised(
+        tmp_path, "quizzes/scorecard/essential-01.yaml", 'en: "Plan making"', 'en: "Plan making, revised"'
     )
-    sync_curriculum(load_curriculum(tmp_path))
     kept[0] += 6  # past the window: the worker looks at the revision again
     drawn = len(draws)
     assert "Plan making, revised" in _sheet(client, user.city_id)
