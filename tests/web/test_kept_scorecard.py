@@ -4,22 +4,10 @@ city's answers, each reader's language and role, and a content sync all show rig
 
 from __future__ import annotations
 
-import pytest
-
 from tests import factories
 from tests.content.conftest import sync_revised
 from training.models.user import Role
-from training.services import curriculum_cache
 from training.services import scorecard as sc
-
-
-@pytest.fixture
-def kept(app, monkeypatch):
-    """The cache on, as served, with a clock the test moves."""
-    clock = [1000.0]
-    monkeypatch.setattr(curriculum_cache.time, "monotonic", lambda: clock[0])
-    monkeypatch.setitem(app.extensions, curriculum_cache.EXTENSION, curriculum_cache.CurriculumCache(5))
-    return clock
 
 
 def _results(client, city_id: int) -> str:

@@ -14,21 +14,12 @@ from tests import factories
 from tests.conftest import without_csrf_tokens
 from tests.content.conftest import sync_revised
 from training.models import CaseStudy, Role
-from training.services import curriculum_cache, workshop
 from training.services import scorecard as sc
+from training.services import workshop
 
 QUESTION = "scorecard/_question.html"
 BODY = "scorecard/_results_body.html"
 SHEET_QUESTIONS = 14  # climate-adaptation prepares 14 scorecard questions
-
-
-@pytest.fixture
-def kept(app, monkeypatch):
-    """The cache on, as served, with a clock the test moves."""
-    clock = [1000.0]
-    monkeypatch.setattr(curriculum_cache.time, "monotonic", lambda: clock[0])
-    monkeypatch.setitem(app.extensions, curriculum_cache.EXTENSION, curriculum_cache.CurriculumCache(5))
-    return clock
 
 
 @pytest.fixture
