@@ -29,11 +29,11 @@ from training.web.public_links import external_url
 from training.web.safe_next import safe_next
 from training.web.security import (
     LoginThrottle,
-    login_wait_message,
     remember_device,
     throttle_password_reset,
     throttle_registration,
 )
+from training.web.throttle_pages import login_wait_message
 
 
 def _weak_password(form, error: accounts.WeakPassword) -> None:
