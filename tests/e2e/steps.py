@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = "climate-adaptation"
@@ -176,6 +176,14 @@ def click_log_out(page: Page) -> None:
         menu = "header details.nav-menu > summary" if narrow else "header details.account-menu > summary"
         page.locator(menu).click()  # on a phone the Account links are open inside the Menu
     button.click()
+
+
+def submit(page: Page, button: Locator) -> None:
+    """Click a button that posts a form and wait until the page it leads to has loaded. A goto or
+    a reload straight after the click can cut the post off mid-flight ("Not attached to an active
+    page"), or run before the post is stored."""
+    with page.expect_navigation():
+        button.click()
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD) -> None:

@@ -12,7 +12,7 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from tests.e2e import test_case_study_journey as journey
-from tests.e2e.steps import log_out
+from tests.e2e.steps import log_out, submit
 from tests.e2e.test_case_study_journey import fill, login, make_user, module_essentials
 
 created_slugs = journey.created_slugs  # the fixture that removes what a test created
@@ -138,7 +138,7 @@ def test_xss_payloads_in_every_field_never_run(page: Page, live_app, console, cr
     assert_safe(page, dialogs, "edit form")
     page.locator('[name="summary_en"]').fill(CORPUS[2] + " changed")
     page.locator('[name="body_en"]').fill(BODY.replace("Payloads", "Payloads, changed"))
-    page.locator('button[name="action"][value="save"]').click()
+    submit(page, page.locator('button[name="action"][value="save"]'))
     page.goto(editor_url + "history")
     expect(page.locator(".diff-panel")).to_be_visible()
     assert_safe(page, dialogs, "history with a diff")

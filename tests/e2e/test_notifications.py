@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import axe_violations, require_axe
-from tests.e2e.steps import PASSWORD
+from tests.e2e.steps import PASSWORD, submit
 from tests.e2e.test_layout import WIDTHS, _check_header, _check_no_sideways_scroll
 from tests.e2e.world import ARTIFACTS, HTML_LANG, LANGS, get_world, log_in_as
 
@@ -147,7 +147,7 @@ def test_email_choices_on_the_profile_page_are_kept(page: Page, people, lang):
     expect(section.locator('input[name="kinds"][value="cohort_invitation"]')).to_be_checked()
     page.screenshot(path=str(SHOTS / f"profile-emails-{lang}-saved.png"), full_page=True)
     reminder.check()  # as it was
-    section.get_by_role("button").click()
+    submit(page, section.get_by_role("button"))
     page.reload()
     expect(reminder).to_be_checked()
 

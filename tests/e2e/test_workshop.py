@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import log_in, log_out, register, unique_email
+from tests.e2e.steps import log_in, log_out, register, submit, unique_email
 from tests.e2e.test_trainer import _make_trainer
 
 CITY = "Nanning"
@@ -31,7 +31,7 @@ def _create_cohort(page: Page) -> tuple[str, str]:
 def _delegate_rates(page: Page, code: str, name: str, score: str) -> str:
     city_id = register(page, name=name, email=unique_email(name.split()[-1].lower()), city=CITY, lang="en")
     page.goto(f"/cohorts/join?code={code}")
-    page.locator('main form button[type="submit"]').click()
+    submit(page, page.locator('main form button[type="submit"]'))
     page.goto(f"/scorecard/city/{city_id}/essential/1")
     page.locator(f'input[name="P1.1-score"][value="{score}"]').check()
     page.locator('button[name="after"][value="stay"]').click()
@@ -90,7 +90,7 @@ def test_scorecard_workshop(page: Page, live_app, console):
     page.goto("/learn/my")
     expect(page.locator("section.advice")).to_have_count(0)
     page.goto(f"/cohorts/join?code={code}")
-    page.locator('main form button[type="submit"]').click()
+    submit(page, page.locator('main form button[type="submit"]'))
     page.goto("/learn/my")
     advice = page.locator("section.advice")
     expect(advice).to_be_visible()

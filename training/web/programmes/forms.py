@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -39,9 +40,13 @@ class SharingForm(FlaskForm):
     level = RadioField(
         _l("What the programmes this city is part of may show of its scorecard"),
         choices=[
-            ("private", _l("Private: nothing of the scorecard is shown outside the city's delegation")),
-            ("named", _l("Shared with the programme, under the city's name")),
-            ("anonymised", _l("Shared anonymised: shown as “City A”, “City B”…, without the name")),
+            SelectChoice(
+                "private", _l("Private: nothing of the scorecard is shown outside the city's delegation")
+            ),
+            SelectChoice("named", _l("Shared with the programme, under the city's name")),
+            SelectChoice(
+                "anonymised", _l("Shared anonymised: shown as “City A”, “City B”…, without the name")
+            ),
         ],
         validators=[DataRequired(_l("Choose a setting."))],
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from training.i18n import current_locale
 from training.services import cities as cities_service
@@ -134,9 +135,10 @@ def report_pdf(programme_id: int):
 
 def _fill_choices(form: ProgrammeForm, city_ids: list[int]) -> None:
     locale = current_locale()
-    form.cities.choices = [(c.id, c.label(locale)) for c in cities_service.list_cities()]
+    form.cities.choices = [SelectChoice(str(c.id), c.label(locale)) for c in cities_service.list_cities()]
     form.cohorts.choices = [
-        (c.id, f"{c.name} · {c.city.name(locale)}") for c in access.list_cohorts_of_cities(city_ids)
+        SelectChoice(str(c.id), f"{c.name} · {c.city.name(locale)}")
+        for c in access.list_cohorts_of_cities(city_ids)
     ]
 
 
