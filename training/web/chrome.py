@@ -15,8 +15,9 @@ tokens from `csrf_value()`, never from `csrf_token()` or a form object. The modu
 the same way with the module's copy, per variant of the visitor's progress and quiz standing
 (training/web/learn/views.py); each copy keeps at most MEMO_LIMIT pages.
 
-With template auto-reload (development) everything is drawn every time, so template edits show
-at once.
+Both are kept as everything kept is (training/web/kept_store.py): bounded, keyed with the mount
+point, and drawn every time under template auto-reload (development), so template edits show at
+once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from training.i18n import current_locale
+from training.web.kept_store import keep
 from training.web.session_user import unread_count
 
 EXTENSION = "academy.header_cache"
@@ -39,6 +41,7 @@ FLASH_SLOT = "__ACADEMY_FLASH_SLOT__"
 NOTICE_SLOT = "__ACADEMY_NOTICE_SLOT__"
 _CUT = re.compile("(" + "|".join((CSRF_SLOT, NEXT_SLOT, FLASH_SLOT, NOTICE_SLOT)) + ")")
 MEMO_LIMIT = 200  # pages kept per lesson or module copy (a module page has a variant per standing)
+HEADER_LIMIT = 64  # headers: one per language, role and mount point
 # Set on `g` while a page is drawn to be kept: the slots stay in it.
 _DRAWING_TO_KEEP = "academy_drawing_to_keep"
 
@@ -54,16 +57,14 @@ def _here() -> str:
 
 @pass_context
 def site_header(context) -> Markup:
-    key = (context.get("locale"), _role(), request.script_root)
-    cache: dict = current_app.extensions[EXTENSION]
-    header = cache.get(key)
-    if header is None:
+    def draw() -> str:
         template = current_app.jinja_env.get_template("_header.html")
         # Drawn by Jinja with autoescaping; __html__ hands it over as markup.
-        header = template.make_module({**context.get_all(), "csrf_slot": CSRF_SLOT, "next_slot": NEXT_SLOT})
-        header = header.__html__()
-        if not current_app.jinja_env.auto_reload:
-            cache[key] = header
+        slots = {"csrf_slot": CSRF_SLOT, "next_slot": NEXT_SLOT}
+        return template.make_module({**context.get_all(), **slots}).__html__()
+
+    store: dict = current_app.extensions[EXTENSION]
+    header = keep(store, (context.get("locale"), _role()), draw, HEADER_LIMIT)
     if g.get(_DRAWING_TO_KEEP):
         return header
     # Markup.replace escapes what it puts in: the path is the visitor's.
@@ -102,19 +103,18 @@ def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
     point. The caller answers for `variant`: nothing of the visitor outside it may be drawn."""
     if current_app.jinja_env.auto_reload:
         return render_template(template_name, **context)
-    key = (template_name, variant, _role(), current_locale(), request.script_root, request.path)
-    pieces = owner.memo.get(key)
-    if pieces is None:
+
+    def draw() -> tuple[str, ...]:
         setattr(g, _DRAWING_TO_KEEP, True)
         try:
             page = render_template(template_name, **context)
         finally:
             g.pop(_DRAWING_TO_KEEP, None)
         # Kept cut at its slots (text, slot, text, …): a request joins the pieces, never searches.
-        pieces = tuple(_CUT.split(page))
-        if len(owner.memo) >= MEMO_LIMIT:  # bounded: emptied, then refilled by the next visitors
-            owner.memo.clear()
-        owner.memo[key] = pieces
+        return tuple(_CUT.split(page))
+
+    key = (template_name, variant, _role(), current_locale(), request.path)
+    pieces = keep(owner.memo, key, draw, MEMO_LIMIT)
     filling = {
         CSRF_SLOT: generate_csrf(),
         NEXT_SLOT: str(escape(_here())),

@@ -6,18 +6,19 @@ Nothing of the visitor (account, role, CSRF token) is drawn into one, so every v
 language is answered the same — except what is part of the value itself: a catalogue card's
 progress numbers (`module_card`), shared by the visitors at the same point. A change of the
 content read (an edit, a sync)
-is another key, so it is drawn anew at once, with no revision to watch. The store is bounded:
-when it is full it is emptied and refilled by the next pages. Templates being edited (the
-development server's auto-reload) are drawn every time.
+is another key, so it is drawn anew at once, with no revision to watch. The store is bounded,
+and templates being edited are drawn every time (training/web/kept_store.py).
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import current_app, request
+from flask import current_app
 from jinja2 import pass_context
 from markupsafe import Markup
+
+from training.web.kept_store import keep
 
 EXTENSION = "academy.fragments"
 LIMIT = 5000  # fragments per worker: a few hundred bytes each
@@ -27,17 +28,13 @@ def kept(context, template_name: str, value, **extra) -> Markup:
     """`template_name` drawn with the page's `context` and `extra`, once per `value` (everything
     the fragment shows), language and mount point."""
     store = current_app.extensions.setdefault(EXTENSION, {})
-    key = (template_name, value, context.get("locale"), request.script_root)
-    html = store.get(key)
-    if html is None:
+
+    def draw() -> str:
         template = current_app.jinja_env.get_template(template_name)
         # Drawn by Jinja with autoescaping; __html__ hands it over as markup.
-        html = template.make_module({**context.get_all(), **extra}).__html__()
-        if not current_app.jinja_env.auto_reload:
-            if len(store) >= LIMIT:
-                store.clear()
-            store[key] = html
-    return html
+        return template.make_module({**context.get_all(), **extra}).__html__()
+
+    return keep(store, (template_name, value, context.get("locale")), draw, LIMIT)
 
 
 @pass_context

@@ -12,8 +12,8 @@ either in the key or drawn outside: a form shown with errors or conflicts is nev
 
 The store is the memo of the worker's copy of the scorecard (training/services/curriculum_cache
 `kept_scorecard_content`): a content sync that replaces the copy (new wording, new modules to
-recommend) replaces the store with it. It is bounded: when full it is emptied. Templates being
-edited (the development server's auto-reload) are drawn every time.
+recommend) replaces the store with it. Bounded, and drawn every time under auto-reload, as
+everything kept (training/web/kept_store.py).
 """
 
 from __future__ import annotations
@@ -21,27 +21,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from flask import current_app, request
+from flask import current_app
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from training.models import AssessmentAnswer
+from training.web.kept_store import keep
 
 LIMIT = 2000  # kept parts per worker: a question's section is a few kilobytes
 
 
 def kept_html(memo: dict, key: tuple, draw: Callable[[], str]) -> Markup:
     """`draw()`, once per `key` (everything the part shows, with the language) and mount point."""
-    if current_app.jinja_env.auto_reload:
-        return Markup(draw())  # noqa: S704  # nosec B704 - drawn by Jinja with autoescaping
-    key = (*key, request.script_root)
-    html = memo.get(key)
-    if html is None:
-        html = Markup(draw())  # noqa: S704  # nosec B704 - drawn by Jinja with autoescaping
-        if len(memo) >= LIMIT:
-            memo.clear()
-        memo[key] = html
-    return html
+    # Drawn by Jinja with autoescaping; Markup hands it over as such.
+    return keep(memo, key, lambda: Markup(draw()), LIMIT)  # noqa: S704  # nosec B704
 
 
 def answer_state(answer: AssessmentAnswer | None) -> tuple | None:
