@@ -52,8 +52,10 @@ def register_logging(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     """Headers, the proxy in front, rate-limit storage (training/web/security.py)."""
     from training.web.security import init_security
+    from training.web.session_cookie import KeptCookieSessionInterface
 
     init_security(app)
+    app.session_interface = KeptCookieSessionInterface()  # a checked cookie is not checked again
 
 
 def _check_secret_key(app: Flask) -> None:

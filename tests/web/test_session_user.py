@@ -5,9 +5,11 @@ counted again."""
 from __future__ import annotations
 
 from flask_login import login_user
+from sqlalchemy import inspect, select, update
 
 from tests import factories
 from training.extensions import db
+from training.models import City, User
 from training.services import notifications
 from training.web.session_user import load_user, unread_count
 
@@ -62,3 +64,69 @@ def test_a_session_of_an_older_password_or_a_bad_token_loads_nobody(app, db_sess
         assert load_user(stale) is None
         assert load_user("x:1") is None
         assert load_user("999999:0") is None
+
+
+# --- the user is built from a Core row (no ORM query set-up) and must behave as a loaded one ---
+
+
+def _columns(obj) -> dict:
+    return {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
+
+
+def test_the_user_built_from_the_row_is_the_one_the_orm_would_load(app, db_session, count_queries):
+    user = factories.user(name="Row Built", city_name="Kunming")
+    token, user_id = user.get_id(), user.id
+    db_session.expunge_all()  # a new request's session: nothing held yet
+    orm_user = db_session.get(User, user_id)
+    expected, expected_city = _columns(orm_user), _columns(orm_user.city)
+    db_session.expunge_all()
+    with app.test_request_context("/"):
+        loaded = load_user(token)
+        with count_queries() as counter:
+            assert _columns(loaded) == expected
+            assert _columns(loaded.city) == expected_city
+            assert db_session.get(User, user_id) is loaded  # the session holds it: no query
+            assert db_session.get(City, loaded.city_id) is loaded.city
+        assert counter.count == 0
+        state = inspect(loaded)
+        assert state.persistent and not state.modified and inspect(loaded.city).persistent
+        assert not db_session.new and not db_session.dirty
+        assert db_session.scalars(select(User).where(User.id == user_id)).one() is loaded
+
+
+def test_a_change_through_the_built_user_is_stored(app, db_session):
+    user = factories.user(name="Before")
+    token, user_id = user.get_id(), user.id
+    db_session.expunge_all()
+    with app.test_request_context("/"):
+        loaded = load_user(token)
+        loaded.name = "After"
+        db_session.commit()
+    db_session.expunge_all()
+    assert db_session.get(User, user_id).name == "After"
+
+
+def test_a_user_without_a_city(app, db_session, count_queries):
+    user = factories.user()
+    user.city_id = None
+    db_session.commit()
+    token = user.get_id()
+    db_session.expunge_all()
+    with app.test_request_context("/"):
+        loaded = load_user(token)
+        with count_queries() as counter:
+            assert loaded.city is None
+        assert counter.count == 0
+
+
+def test_a_user_the_session_holds_expired_is_refreshed_from_the_row(app, db_session, count_queries):
+    user = factories.user(name="Held", city_name="Nanning")
+    token = user.get_id()
+    db_session.execute(update(User).where(User.id == user.id).values(name="Renamed elsewhere"))
+    db_session.expire_all()  # as after a commit: the held objects must be read again
+    with app.test_request_context("/"):
+        with count_queries() as counter:
+            loaded = load_user(token)
+            assert loaded is user  # the object the session holds, as the ORM returns
+            assert loaded.name == "Renamed elsewhere" and loaded.city.name_en == "Nanning"
+        assert counter.count == 1, counter.statements  # the user's row only
