@@ -119,6 +119,7 @@ class CurriculumCache:
         self._modules: tuple[ModuleView, ...] | None = None
         self._by_slug: dict[str, ModuleView] = {}
         self._scorecard: tuple | None = None
+        self._catalogue_memo: dict = {}
         self._revision: int | None = None
         self._checked = float("-inf")
         self._lock = threading.Lock()
@@ -147,7 +148,14 @@ class CurriculumCache:
             modules = _load_all()
             with self._lock:
                 self._modules, self._by_slug = modules, {m.slug: m for m in modules}
+                self._catalogue_memo = {}
         return modules
+
+    def catalogue(self) -> tuple[tuple[ModuleView, ...], dict]:
+        if self.seconds <= 0:
+            return _load_all(), {}
+        modules = self._ensure_current()
+        return modules, self._catalogue_memo
 
     def scorecard(self) -> tuple[tuple[EssentialView, ...], tuple[ScorecardQuestionView, ...], dict]:
         if self.seconds <= 0:
@@ -173,6 +181,13 @@ def get_module(slug: str) -> ModuleView | None:
 def list_modules() -> tuple[ModuleView, ...]:
     """Every active module in catalogue order, as frozen copies."""
     return current_app.extensions[EXTENSION].modules()
+
+
+def kept_catalogue() -> tuple[tuple[ModuleView, ...], dict]:
+    """`list_modules()` and a `memo` that lives and goes with this copy of the curriculum, where
+    the web layer keeps the catalogue pages it draws from it. Empty on every call when the cache
+    is off (CONTENT_CACHE_SECONDS 0)."""
+    return current_app.extensions[EXTENSION].catalogue()
 
 
 def scorecard_content() -> tuple[tuple[EssentialView, ...], tuple[ScorecardQuestionView, ...]]:

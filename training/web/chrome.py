@@ -13,7 +13,8 @@ too — and fills in the visitor's CSRF token, path and flashed messages for eac
 pass (what is filled in is never searched for slots). A template drawn this way takes its form
 tokens from `csrf_value()`, never from `csrf_token()` or a form object. The module page is kept
 the same way with the module's copy, per variant of the visitor's progress and quiz standing
-(training/web/learn/views.py); each copy keeps at most MEMO_LIMIT pages.
+(training/web/learn/views.py), and the catalogue with the curriculum's copy, per variant of the
+visitor's progress in each module; each copy keeps at most MEMO_LIMIT pages.
 
 Both are kept as everything kept is (training/web/kept_store.py): bounded, keyed with the mount
 point, and drawn every time under template auto-reload (development), so template edits show at
@@ -97,10 +98,11 @@ def notifications_bar() -> Markup | str:
     return Markup(render_template("notifications/_badge.html"))  # noqa: S704  # nosec B704 - drawn by Jinja, autoescaped
 
 
-def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
-    """`render_template(template_name, **context)`, drawn once per `owner` (a frozen copy with a
-    `memo`), `variant` (what else of the visitor the page shows), role, language, path and mount
-    point. The caller answers for `variant`: nothing of the visitor outside it may be drawn."""
+def kept_page(memo: dict, variant: tuple, template_name: str, **context) -> str:
+    """`render_template(template_name, **context)`, drawn once per `variant` (what else of the
+    visitor the page shows), role, language, path and mount point, and kept in `memo` (a frozen
+    copy's: it goes with the copy). The caller answers for `variant`: nothing of the visitor
+    outside it may be drawn."""
     if current_app.jinja_env.auto_reload:
         return render_template(template_name, **context)
 
@@ -114,7 +116,7 @@ def kept_page(owner, variant: tuple, template_name: str, **context) -> str:
         return tuple(_CUT.split(page))
 
     key = (template_name, variant, _role(), current_locale(), request.path)
-    pieces = keep(owner.memo, key, draw, MEMO_LIMIT)
+    pieces = keep(memo, key, draw, MEMO_LIMIT)
     filling = {
         CSRF_SLOT: generate_csrf(),
         NEXT_SLOT: str(escape(_here())),

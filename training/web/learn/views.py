@@ -52,8 +52,16 @@ def _module_or_404(slug: str):
 
 @bp.get("/")
 def catalogue():
-    progress = learning.catalogue_progress(current_user)
-    return render_template("learn/catalogue.html", rows=progress)
+    modules, memo = curriculum_cache.kept_catalogue()
+    rows = learning.catalogue_progress(current_user, modules)
+    # The page shows of the visitor only their role, language, whether they are logged in and
+    # the numbers of each module's card (lessons done, best score, passed): drawn once per such
+    # variant and kept with the curriculum's copy (training/web/chrome.py).
+    variant = (
+        current_user.is_authenticated,
+        tuple((row.module.id, row.lessons_done, row.best_percent, row.passed) for row in rows),
+    )
+    return kept_page(memo, variant, "learn/catalogue.html", rows=rows)
 
 
 def _rows_in_suggested_order():
@@ -142,7 +150,7 @@ def module(slug: str):
         has_worksheet,
     )
     return kept_page(
-        page.module,
+        page.module.memo,
         variant,
         "learn/module.html",
         page=page,
@@ -195,7 +203,7 @@ def lesson(slug: str, lesson_slug: str):
     # The page shows of the visitor only their role, language, and whether they are logged in
     # and have done the lesson: drawn once per such variant (training/web/chrome.py).
     return kept_page(
-        lesson,
+        lesson.memo,
         (current_user.is_authenticated, done),
         "learn/lesson.html",
         module=module,
