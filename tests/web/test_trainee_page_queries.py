@@ -17,9 +17,9 @@ MODULE = "climate-adaptation"
 # With the curriculum in memory, as served (CONTENT_CACHE_SECONDS > 0). Each includes loading
 # the visitor with their unread notifications' count (one query, training/web/session_user.py).
 PINNED = {
-    "catalogue": 3,
+    "catalogue": 2,
     "module page": 3,
-    "My learning": 10,
+    "My learning": 9,
     "answer sheet": 5,
     "results": 6,
     "lesson": 2,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, null, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -119,26 +119,33 @@ def catalogue_progress(user: User | None, modules=None) -> list[ModuleProgress]:
     return _with_trainee(user, list(modules), lesson_stats, quiz_modules)
 
 
-# Built once: building a statement costs more than running one this small.
-_DONE_BY_MODULE = (
-    select(Lesson.module_id, func.count(LessonCompletion.id))
+# One query, built once (building a statement costs more than running one this small): the
+# lessons done per module (rows of part 0) and the best final attempt per module (part 1).
+_PROGRESS = union_all(
+    select(
+        literal(0).label("part"),
+        Lesson.module_id,
+        func.count(LessonCompletion.id).label("done"),
+        null().label("best"),
+        null().label("passed"),
+    )
     .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
     .where(
         LessonCompletion.user_id == bindparam("user_id"),
         Lesson.active,
         Lesson.module_id.in_(bindparam("ids", expanding=True)),
     )
-    .group_by(Lesson.module_id)
-)
-_BEST_ATTEMPTS = (
+    .group_by(Lesson.module_id),
     select(
+        literal(1),
         Quiz.module_id,
-        func.max(QuizAttempt.percent).label("best"),
-        func.max(QuizAttempt.passed.cast(db.Integer)).label("passed"),
+        literal(0),
+        func.max(QuizAttempt.percent),
+        func.max(QuizAttempt.passed.cast(db.Integer)),
     )
     .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
     .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.kind == QuizAttempt.FINAL)
-    .group_by(Quiz.module_id)
+    .group_by(Quiz.module_id),
 )
 
 
@@ -149,11 +156,11 @@ def _with_trainee(user, modules, lesson_stats, quiz_modules) -> list[ModuleProgr
     attempts: dict[int, tuple[int, bool]] = {}
     if user is not None and user.is_authenticated and ids:
         # Rows of columns: run on the session's connection, without the ORM's set-up of a query.
-        done = dict(read_columns(_DONE_BY_MODULE, {"user_id": user.id, "ids": ids}).all())
-        attempts = {
-            row.module_id: (row.best, bool(row.passed))
-            for row in read_columns(_BEST_ATTEMPTS, {"user_id": user.id})
-        }
+        for part, module_id, count, best, passed in read_columns(_PROGRESS, {"user_id": user.id, "ids": ids}):
+            if part == 0:
+                done[module_id] = count
+            else:
+                attempts[module_id] = (best, bool(passed))
     result = []
     for module in modules:
         total, minutes = lesson_stats.get(module.id, (0, 0))
