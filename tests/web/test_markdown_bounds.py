@@ -30,25 +30,27 @@ def editor(db_session, login):
 def test_the_live_preview_renders_a_pathological_text_within_budget(client, editor, name):
     data = _form(complete(body_en=PATHOLOGICAL[name]), slug="p")
     tracemalloc.start()
-    started = time.monotonic()
+    started = time.thread_time()
     try:
         response = client.post(PREVIEW, data=data)
-        elapsed = time.monotonic() - started
+        elapsed = time.thread_time() - started
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert response.status_code == 200
     assert "<h3>Cooling corridors in Chongqing</h3>" in response.get_data(as_text=True)
+    # CPU time of this thread (the request runs in it), as in tests/content/test_render_bounds.py:
+    # a bound on the work done, which other processes on the machine do not move.
     assert elapsed < 2 * SECONDS, f"{elapsed:.1f} s"  # validated, then rendered; traced
     assert peak < PEAK_BYTES, f"{peak / 2**20:.0f} MB"
 
 
 def test_the_live_preview_refuses_a_text_over_the_cap(client, editor):
     body = "[" * (MAX_MARKDOWN_CHARS + 1)
-    started = time.monotonic()
+    started = time.thread_time()
     response = client.post(PREVIEW, data=_form(complete(body_en=body), slug="p"))
     html = response.get_data(as_text=True)
-    assert time.monotonic() - started < SECONDS
+    assert time.thread_time() - started < SECONDS
     assert response.status_code == 200
     assert f"The text is too long: at most {MAX_MARKDOWN_CHARS} characters" in html
     assert "[[[[" not in html  # the refused text is not rendered
