@@ -148,3 +148,36 @@ def test_the_answers_column_and_a_cohort_name_on_a_chinese_page(client, login, d
     answers = catalog.get("Answers")  # gone from the interface, or at least not this
     assert answers is None or answers.string != "作答人数"
     assert catalog.get("Answered by").string == "作答人数"
+
+
+def test_chinese_pages_before_logging_in_have_no_stray_spaces(zh):
+    """Registration (the password hint, "Already registered? Log in"), log-in and the search
+    page's examples and "Or browse" links."""
+    paths = ["/auth/register", "/auth/login", "/search", "/search?q=zzzzqq"]
+    problems = {path: found for path, html in _pages(zh, paths) if (found := stray_spaces(html))}
+    assert not problems, _report(problems)
+
+
+def test_chinese_quiz_and_notification_pages_have_no_stray_spaces(client, login, db_session):
+    """The pre-test's two opening sentences, the quiz's pass mark and attempt number (also when
+    it comes back with a blank question), and the notifications' hint and email-choices link."""
+    trainee = factories.member(factories.cohort(), locale="zh")
+    login(trainee)
+    paths = ["/quizzes/climate-adaptation/pretest", "/quizzes/climate-adaptation/final", "/notifications/"]
+    problems = {path: found for path, html in _pages(client, paths) if (found := stray_spaces(html))}
+    blank = client.post("/quizzes/climate-adaptation/final", data={})
+    assert blank.status_code == 422
+    if found := stray_spaces(blank.get_data(as_text=True)):
+        problems["/quizzes/climate-adaptation/final (sent blank)"] = found
+    assert not problems, _report(problems)
+
+
+def test_english_pages_keep_the_space_between_sentences(client, login, db_session):
+    response = client.get("/auth/register").get_data(as_text=True)
+    assert "At least 10 characters. Common or easily guessed" in response
+    assert "Already registered? <a" in response
+    assert 'Try: <a href="/search?q=early+warning">' in client.get("/search").get_data(as_text=True)
+    trainee = factories.member(factories.cohort(), locale="en")
+    login(trainee)
+    html = " ".join(client.get("/quizzes/climate-adaptation/final").get_data(as_text=True).split())
+    assert "Pass mark: 70%. This is attempt 1 of 3." in html
