@@ -181,3 +181,15 @@ def test_english_pages_keep_the_space_between_sentences(client, login, db_sessio
     login(trainee)
     html = " ".join(client.get("/quizzes/climate-adaptation/final").get_data(as_text=True).split())
     assert "Pass mark: 70%. This is attempt 1 of 3." in html
+
+
+def test_a_cohort_has_one_chinese_name_in_the_catalog():
+    """A trainee reads 我的培训班 and, next to it, "Leave this cohort": one word for a cohort
+    (培训班), not 学员组 or 班级 on some pages."""
+    with CATALOG.open("rb") as f:
+        catalog = read_po(f)
+    others = []
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        others += [s for s in strings if s and ("学员组" in s or "班级" in s)]
+    assert others == []
