@@ -153,3 +153,13 @@ def test_a_kept_lesson_page_never_carries_another_persons_unread_count(app, clie
     login(quiet)
     page = client.get(url).get_data(as_text=True)
     assert "unread" not in page and "__ACADEMY_" not in page
+
+
+def test_a_chinese_module_page_lists_its_scorecard_questions_and_objectives_with_chinese_commas(client):
+    zh = client.get(
+        "/learn/resilient-cities-mcr2030/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}
+    ).get_data(as_text=True)
+    assert "P1.1、P1.2、P1.3、P2.1" in zh and "P1.1, P1.2" not in zh
+    assert "致灾因子评估（要素2）、技能与学习借鉴（要素6）" in zh
+    en = client.get("/learn/resilient-cities-mcr2030/", headers={"Accept-Language": "en"})
+    assert "P1.1, P1.2, P1.3, P2.1" in en.get_data(as_text=True)
