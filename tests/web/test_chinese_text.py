@@ -193,3 +193,14 @@ def test_a_cohort_has_one_chinese_name_in_the_catalog():
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         others += [s for s in strings if s and ("学员组" in s or "班级" in s)]
     assert others == []
+
+
+def test_the_chinese_pretest_result_names_lessons_as_lessons_and_its_percent_in_full_width_brackets(
+    client, login, db_session
+):
+    """A lesson is 课时 on every page (课程 reads as "course", and the modules are 课程模块)."""
+    login(factories.member(factories.cohort(), locale="zh"))
+    result = client.post("/quizzes/climate-adaptation/pretest", data={}, follow_redirects=True)
+    html = result.get_data(as_text=True)
+    assert "按课时看您已掌握的内容" in html and '<th scope="col">课时</th>' in html
+    assert "（0%）" in html and "(0%)" not in html

@@ -67,7 +67,7 @@ def test_chinese_results_page_is_entirely_in_chinese(client):
     main = _main(page)
     assert "“海绵城市”共有" in main and "<mark>海绵城市</mark>" in main
     assert "/learn/nature-based-solutions/03-sponge-cities" in main and "海绵城市建设" in main
-    assert "课程" in main and "基于自然的解决方案与韧性城市" in main
+    assert '<span class="search-kind">课时</span>' in main and "基于自然的解决方案与韧性城市" in main
     # interface words and content alike in Chinese: no English word (acronyms such as C40 or
     # MCR2030 are names), snippets in another language are marked with their own lang
     text = _visible_text(re.sub(r'<p class="search-snippet" lang="en">.*?</p>', "", main, flags=re.S))
