@@ -157,3 +157,14 @@ def test_english_results_of_a_failed_attempt_keep_the_spaces_between_sentences(c
     html = " ".join(failed.get_data(as_text=True).split())
     assert "Not passed yet.</strong> The pass mark is 70%. Review the lessons named below" in html
     assert 'Review: <a href="/learn/climate-adaptation/' in html
+
+
+def test_a_passed_result_offers_the_next_step_above_the_review_of_the_questions(client, login):
+    """On a phone the review of fourteen questions is many screens long: "Apply to your city"
+    is in the result's summary, before the first question."""
+    user = login(factories.user())
+    _, quiz = factories.adaptation()
+    layout = quizzes.plan_attempt(user, quiz, "final")
+    html = client.get(client.post(FINAL, data=_form(layout)).headers["Location"]).get_data(as_text=True)
+    summary = html.split('class="result-summary pass"')[1].split('<ol class="review">')[0]
+    assert 'href="/learn/climate-adaptation/apply">Apply to your city</a>' in summary
