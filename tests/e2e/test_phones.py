@@ -125,3 +125,32 @@ def test_screenshots_of_the_main_pages_at_phone_and_desktop_width(page: Page, li
                 written.append(target)
     assert len(written) == 2 * len(MAIN_PAGES)
     assert all(path.stat().st_size > 5_000 for path in written)
+
+
+# Chinese table cells narrower than two and a half characters (a label drawn one character a line).
+NARROW_CHINESE_CELLS_JS = """() => [...document.querySelectorAll("main .prose td, main .prose th")]
+    .filter(cell => /[\\u4e00-\\u9fff]{2}/.test(cell.textContent))
+    .filter(cell => {
+        const style = getComputedStyle(cell);
+        const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return inner < 2.5 * parseFloat(style.fontSize);
+    })
+    .map(cell => cell.textContent.trim().slice(0, 12))"""
+
+
+@pytest.mark.phone
+def test_chinese_lesson_tables_keep_their_label_columns_readable_on_a_375px_phone(page: Page, live_app):
+    """Chinese breaks between any two characters: a lesson table's label column (阶段: 灾前, 灾中,
+    灾后) was squeezed to one character a line on a phone."""
+    page.set_viewport_size(PHONE_375)
+    set_anonymous_language(page, "zh")
+    narrow = {}
+    for path in (
+        "/learn/resilient-cities-mcr2030/01-what-makes-a-city-resilient",
+        "/learn/resilient-cities-mcr2030/04-mcr2030-and-chinese-cities",
+        "/learn/climate-mitigation/02-greenhouse-gas-inventories",
+    ):
+        page.goto(path)
+        if cells := page.evaluate(NARROW_CHINESE_CELLS_JS):
+            narrow[path] = cells
+    assert not narrow, f"Chinese table cells squeezed to one or two characters a line: {narrow}"

@@ -148,3 +148,59 @@ def test_the_answers_column_and_a_cohort_name_on_a_chinese_page(client, login, d
     answers = catalog.get("Answers")  # gone from the interface, or at least not this
     assert answers is None or answers.string != "作答人数"
     assert catalog.get("Answered by").string == "作答人数"
+
+
+def test_chinese_pages_before_logging_in_have_no_stray_spaces(zh):
+    """Registration (the password hint, "Already registered? Log in"), log-in and the search
+    page's examples and "Or browse" links."""
+    paths = ["/auth/register", "/auth/login", "/search", "/search?q=zzzzqq"]
+    problems = {path: found for path, html in _pages(zh, paths) if (found := stray_spaces(html))}
+    assert not problems, _report(problems)
+
+
+def test_chinese_quiz_and_notification_pages_have_no_stray_spaces(client, login, db_session):
+    """The pre-test's two opening sentences, the quiz's pass mark and attempt number (also when
+    it comes back with a blank question), and the notifications' hint and email-choices link."""
+    trainee = factories.member(factories.cohort(), locale="zh")
+    login(trainee)
+    paths = ["/quizzes/climate-adaptation/pretest", "/quizzes/climate-adaptation/final", "/notifications/"]
+    problems = {path: found for path, html in _pages(client, paths) if (found := stray_spaces(html))}
+    blank = client.post("/quizzes/climate-adaptation/final", data={})
+    assert blank.status_code == 422
+    if found := stray_spaces(blank.get_data(as_text=True)):
+        problems["/quizzes/climate-adaptation/final (sent blank)"] = found
+    assert not problems, _report(problems)
+
+
+def test_english_pages_keep_the_space_between_sentences(client, login, db_session):
+    response = client.get("/auth/register").get_data(as_text=True)
+    assert "At least 10 characters. Common or easily guessed" in response
+    assert "Already registered? <a" in response
+    assert 'Try: <a href="/search?q=early+warning">' in client.get("/search").get_data(as_text=True)
+    trainee = factories.member(factories.cohort(), locale="en")
+    login(trainee)
+    html = " ".join(client.get("/quizzes/climate-adaptation/final").get_data(as_text=True).split())
+    assert "Pass mark: 70%. This is attempt 1 of 3." in html
+
+
+def test_a_cohort_has_one_chinese_name_in_the_catalog():
+    """A trainee reads 我的培训班 and, next to it, "Leave this cohort": one word for a cohort
+    (培训班), not 学员组 or 班级 on some pages."""
+    with CATALOG.open("rb") as f:
+        catalog = read_po(f)
+    others = []
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        others += [s for s in strings if s and ("学员组" in s or "班级" in s)]
+    assert others == []
+
+
+def test_the_chinese_pretest_result_names_lessons_as_lessons_and_its_percent_in_full_width_brackets(
+    client, login, db_session
+):
+    """A lesson is 课时 on every page (课程 reads as "course", and the modules are 课程模块)."""
+    login(factories.member(factories.cohort(), locale="zh"))
+    result = client.post("/quizzes/climate-adaptation/pretest", data={}, follow_redirects=True)
+    html = result.get_data(as_text=True)
+    assert "按课时看您已掌握的内容" in html and '<th scope="col">课时</th>' in html
+    assert "（0%）" in html and "(0%)" not in html

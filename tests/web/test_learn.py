@@ -153,3 +153,29 @@ def test_a_kept_lesson_page_never_carries_another_persons_unread_count(app, clie
     login(quiet)
     page = client.get(url).get_data(as_text=True)
     assert "unread" not in page and "__ACADEMY_" not in page
+
+
+def test_a_chinese_module_page_lists_its_scorecard_questions_and_objectives_with_chinese_commas(client):
+    zh = client.get(
+        "/learn/resilient-cities-mcr2030/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}
+    ).get_data(as_text=True)
+    assert "P1.1、P1.2、P1.3、P2.1" in zh and "P1.1, P1.2" not in zh
+    assert "致灾因子评估（要素2）、技能与学习借鉴（要素6）" in zh
+    en = client.get("/learn/resilient-cities-mcr2030/", headers={"Accept-Language": "en"})
+    assert "P1.1, P1.2, P1.3, P2.1" in en.get_data(as_text=True)
+
+
+def test_the_module_page_counts_the_attempts_left_in_words(client, login):
+    from tests.web.test_quizzes import _wrong
+    from training.services import quizzes
+
+    user = login(factories.user())
+    _, quiz = factories.adaptation()
+    assert "3 attempts left" in client.get(MODULE).get_data(as_text=True)
+    for _ in range(quiz.max_attempts - 1):
+        questions = quizzes.list_questions(quiz, "final", user)
+        quizzes.submit_attempt(user, quiz, "final", questions, {q.key: _wrong(q) for q in questions})
+    html = client.get(MODULE).get_data(as_text=True)
+    assert "1 attempt left" in html and "attempt(s)" not in html
+    client.post("/language", data={"lang": "zh", "next": "/"})
+    assert "还可作答1次" in client.get(MODULE).get_data(as_text=True)

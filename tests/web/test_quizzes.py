@@ -130,3 +130,41 @@ def test_pretest_is_stored_apart_and_offered_once(client, login):
 def test_unknown_quiz_kind_is_404(client, login):
     login(factories.user())
     assert client.get("/quizzes/climate-adaptation/bonus").status_code == 404
+
+
+def test_chinese_results_of_a_failed_and_a_passed_attempt_have_no_stray_spaces(client, login):
+    """尚未及格。及格线为70%。请复习… / 请复习：<lesson> / 您的答案：正确 — no space after the
+    full-width marks; English keeps its spaces."""
+    from tests.web.test_chinese_text import stray_spaces
+
+    user = login(factories.user(locale="zh"))
+    _, quiz = factories.adaptation()
+    layout = quizzes.plan_attempt(user, quiz, "final")
+    failed = client.get(client.post(FINAL, data=_form(layout, answer=_wrong)).headers["Location"])
+    html = failed.get_data(as_text=True)
+    assert "尚未及格" in html and "请复习" in html and "您的答案" in html
+    layout = quizzes.plan_attempt(user, quiz, "final")
+    passed = client.get(client.post(FINAL, data=_form(layout)).headers["Location"]).get_data(as_text=True)
+    assert "已及格" in passed
+    assert stray_spaces(html) == [] and stray_spaces(passed) == []
+
+
+def test_english_results_of_a_failed_attempt_keep_the_spaces_between_sentences(client, login):
+    user = login(factories.user(locale="en"))
+    _, quiz = factories.adaptation()
+    layout = quizzes.plan_attempt(user, quiz, "final")
+    failed = client.get(client.post(FINAL, data=_form(layout, answer=_wrong)).headers["Location"])
+    html = " ".join(failed.get_data(as_text=True).split())
+    assert "Not passed yet.</strong> The pass mark is 70%. Review the lessons named below" in html
+    assert 'Review: <a href="/learn/climate-adaptation/' in html
+
+
+def test_a_passed_result_offers_the_next_step_above_the_review_of_the_questions(client, login):
+    """On a phone the review of fourteen questions is many screens long: "Apply to your city"
+    is in the result's summary, before the first question."""
+    user = login(factories.user())
+    _, quiz = factories.adaptation()
+    layout = quizzes.plan_attempt(user, quiz, "final")
+    html = client.get(client.post(FINAL, data=_form(layout)).headers["Location"]).get_data(as_text=True)
+    summary = html.split('class="result-summary pass"')[1].split('<ol class="review">')[0]
+    assert 'href="/learn/climate-adaptation/apply">Apply to your city</a>' in summary

@@ -127,3 +127,24 @@ def test_results_question_rows_in_each_language(client, login):
     assert 'aria-label="P1.1： 0 / 3"' in html and 'aria-label="P1.2： ' in html
     assert "not answered" not in html
     assert sc.get_question("P1.2").topic("zh") in html
+
+
+def test_recent_changes_are_dated_in_the_citys_time_with_chinese_punctuation(client, login):
+    """A Chengdu official reads when a colleague changed an answer in Beijing time, not UTC, and
+    "P1.1：得分、备注" with a full-width colon on a Chinese page."""
+    from datetime import datetime
+
+    from training.extensions import db
+    from training.models import AnswerChange
+
+    user = login(factories.user(city_name="Chengdu", locale="zh"))
+    assessment = sc.get_or_create_assessment(user.city)
+    sc.save_answer(user, assessment, sc.get_question("P1.1"), {"score": 1, "comments": "已有规划"})
+    change = next(iter(sc.list_changes(assessment, limit=1)))[0]
+    assert isinstance(change, AnswerChange)
+    change.changed_at = datetime(2026, 12, 7, 23, 17)
+    db.session.commit()
+    changes = client.get(f"/scorecard/city/{user.city_id}/results").get_data(as_text=True)
+    changes = changes.split('class="changes"')[1].split("</ul>")[0]
+    assert "2026年12月8日" in changes and "07:17（北京时间，UTC+8）" in changes and "UTC —" not in changes
+    assert "P1.1：得分、备注" in changes

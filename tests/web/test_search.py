@@ -67,7 +67,7 @@ def test_chinese_results_page_is_entirely_in_chinese(client):
     main = _main(page)
     assert "“海绵城市”共有" in main and "<mark>海绵城市</mark>" in main
     assert "/learn/nature-based-solutions/03-sponge-cities" in main and "海绵城市建设" in main
-    assert "课程" in main and "基于自然的解决方案与韧性城市" in main
+    assert '<span class="search-kind">课时</span>' in main and "基于自然的解决方案与韧性城市" in main
     # interface words and content alike in Chinese: no English word (acronyms such as C40 or
     # MCR2030 are names), snippets in another language are marked with their own lang
     text = _visible_text(re.sub(r'<p class="search-snippet" lang="en">.*?</p>', "", main, flags=re.S))
@@ -136,3 +136,13 @@ def test_the_page_runs_a_constant_number_of_queries(client, count_queries, login
             assert client.get("/search", query_string={"q": q}).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] and counts[2] <= counts[0]
+
+
+def test_a_chinese_result_count_runs_into_its_bracketed_note(client):
+    """共有24条结果（当前显示第1—10条）: no space before a full-width bracket; English keeps one."""
+    zh = " ".join(client.get("/search?q=海绵城市", headers=ZH).get_data(as_text=True).split())
+    assert "条结果（当前显示" in zh
+    en = " ".join(
+        client.get("/search?q=city", headers={"Accept-Language": "en"}).get_data(as_text=True).split()
+    )
+    assert "results for “city” (showing 1–10)" in en
