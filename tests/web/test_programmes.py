@@ -135,6 +135,20 @@ def test_the_private_total_never_appears_while_the_shared_ones_do(client, login,
     assert "City A" in page
 
 
+def test_the_private_count_is_said_only_when_a_city_keeps_its_scorecard_private(client, login, world):
+    from training.services.programmes import sharing
+
+    login(world.manager)
+    page = client.get(f"/programmes/{world.programme.id}/").get_data(as_text=True)
+    assert "1 city of the programme keeps its scorecard private" in page
+    admin = factories.user(Role.ADMIN, city_name=None)
+    sharing.set_sharing(admin, world.cities["Gammaport"], "named")
+    for url in (f"/programmes/{world.programme.id}/", f"/programmes/{world.programme.id}/report"):
+        page = client.get(url).get_data(as_text=True)
+        assert "keep their scorecard private" not in page, url  # not "0 cities of the programme …"
+        assert "Gammaport" in page
+
+
 def test_small_groups_show_no_figure_in_page_or_pack(client, login, world):
     login(world.manager)
     page = client.get(f"/programmes/{world.programme.id}/").get_data(as_text=True)
