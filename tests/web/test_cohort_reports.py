@@ -120,6 +120,17 @@ def test_exports_are_real_files_with_only_the_cohort(client, login):
     assert client.get(f"/cohorts/{cohort.id}/export/secrets.csv").status_code == 404
 
 
+def test_a_long_cohort_name_leaves_each_download_its_table_name(client, login):
+    """A real workshop name is long: the file names still tell the three tables apart."""
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer, name="Chengdu delegation — climate resilience workshop, Dec 2026")
+    login(trainer)
+    for table in ("matrix", "attempts", "items"):
+        disposition = client.get(f"/cohorts/{cohort.id}/export/{table}.csv").headers["Content-Disposition"]
+        name = rf'attachment; filename="{table}-chengdu-delegation-[a-z0-9-]+\.csv"'
+        assert re.fullmatch(name, disposition), disposition
+
+
 def test_certificate_is_issued_on_completion_and_verifiable_by_anyone(client, login, app):
     cohort = factories.cohort()
     trainee = factories.member(cohort, name="Zhang Wei")
