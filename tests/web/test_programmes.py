@@ -289,3 +289,26 @@ def test_a_new_programme_without_cohorts_shows_empty_tables(client, login, db_se
         assert client.get(url).status_code == 200, url
     page = client.get(f"/programmes/{programme.id}/").get_data(as_text=True)
     assert "Empty programme" in page and "No trainees yet." in page
+
+
+def test_the_totals_row_names_a_single_year_once(client, login, db_session):
+    """A programme whose cohorts all start in 2026: its totals row reads 2026, not 2026–2026."""
+    from datetime import date
+
+    from training.models import ProgrammeCity
+
+    admin = factories.user(Role.ADMIN, city_name=None)
+    cohort = factories.cohort(factories.user(Role.TRAINER, city_name=None), name="Chengdu 2026")
+    cohort.starts_on = date(2026, 11, 30)
+    factories.member(cohort)
+    programme = Programme(name_en="One-year programme", start_year=2026, end_year=2028)
+    db.session.add(programme)
+    db.session.flush()
+    db.session.add(ProgrammeCity(programme_id=programme.id, city_id=cohort.city_id))
+    cohort.programme_id = programme.id
+    db.session.commit()
+    login(admin)
+    page = client.get(f"/programmes/{programme.id}/").get_data(as_text=True)
+    total = page[page.index("<tfoot><tr data-total>") :]
+    total = total[: total.index("</tr>")]
+    assert "<td>2026</td>" in total and "2026–2026" not in page
