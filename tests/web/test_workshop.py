@@ -273,3 +273,13 @@ def test_import_through_the_web(client, login, setup):
     good = client.post(f"/scorecard/city/{city.id}/import/confirm", data={"token": token})
     assert good.status_code == 302
     assert sc.get_current_assessment(city).sequence == 2
+
+
+def test_the_chinese_count_of_raters_does_not_say_they_finished(client, login, setup):
+    """One delegate rated one question of 47: in Chinese they "took part" (参与), not "finished" (完成)."""
+    cohort, member = setup["cohort"], setup["member"]
+    workshop.save_rating(member, sc.get_or_create_assessment(cohort.city), sc.get_question("P1.1"), 2)
+    login(setup["trainer"])
+    client.post("/language", data={"lang": "zh", "next": "/cohorts/"})
+    html = client.get(f"/scorecard/cohort/{cohort.id}/").get_data(as_text=True)
+    assert "中已有1名参与评分" in html and "完成评分" not in html
