@@ -93,6 +93,17 @@ def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(client
     assert [m["To"] for m in outbox] == [existing.email, "nobody@example.org"]  # both are mailed
 
 
+def test_inviting_a_member_of_the_cohort_says_so_and_sends_nothing(client, login, outbox):
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    factories.member(cohort, email="member@example.org")
+    login(trainer)
+    page = _invite(client, cohort, " Member@Example.org ", follow_redirects=True).get_data(as_text=True)
+    assert "member@example.org is already a member of this cohort." in page
+    assert "Invitation recorded" not in page
+    assert cohort_invitations.list_invitations(cohort) == [] and outbox == []
+
+
 def test_accepting_with_another_account_is_refused(client, login, outbox):
     trainer = factories.user(Role.TRAINER)
     cohort = factories.cohort(trainer)

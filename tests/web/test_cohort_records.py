@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -69,7 +69,8 @@ def test_the_trainee_page_shows_answers_as_reviewed_and_attendance(client, login
     assert 'class="options-seen"' in html and "data-letter=" in html  # as on the review page
     assert "(their answer)" in html and "data-correct" in html
     attendance = html[html.index('id="attendance"') :]
-    assert "Present at 1 of 2 sessions." in attendance and "Opening" in attendance and "absent" in attendance
+    assert "Present at 1 of the 2 sessions held so far." in attendance
+    assert "Opening" in attendance and "absent" in attendance
     assert records["code"] in html[html.index('id="certificate"') :]
 
 
@@ -79,7 +80,7 @@ def test_the_progress_exports_have_attendance_and_certificate_columns(client, lo
     body = client.get(f"/cohorts/{cohort.id}/export/matrix.csv").get_data().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     header = rows[0]
-    assert header[-3:] == ["Sessions attended (of 2)", "Certificate code", "Certificate issued on"]
+    assert header[-3:] == ["Sessions attended (of 2 held)", "Certificate code", "Certificate issued on"]
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["Done Trainee"][-3:] == ["1", code, date.today().isoformat()]
     assert by_name["Busy Trainee"][-3:] == ["2", "", ""]
@@ -99,7 +100,22 @@ def test_the_chinese_export_names_the_new_columns(client, login, records):
     table = exports.matrix_table(
         build_cohort_matrix(cohort), "zh", attendance_counts(cohort), certificates_by_user(cohort)
     )
-    assert table.headers[-3:] == ["出席现场课次数（共2次）", "证书编号", "证书颁发日期"]
+    assert table.headers[-3:] == ["出席现场课次数（已举办2次）", "证书编号", "证书颁发日期"]
+
+
+def test_a_session_still_to_come_is_not_counted_as_missed(client, login, records):
+    """Busy attended both sessions held; the next one is still to come. The trainee page and the
+    progress export count the sessions held (as the programme report does), not the future one."""
+    cohort, busy = records["cohort"], records["busy"]
+    cohorts.add_session(cohort, "Closing", date.today() + timedelta(days=10), "")
+    login(records["trainer"])
+    html = client.get(f"/cohorts/{cohort.id}/trainees/{busy.id}").get_data(as_text=True)
+    attendance = html[html.index('id="attendance"') :]
+    assert "Present at 2 of the 2 sessions held so far." in attendance and "Closing" in attendance
+    body = client.get(f"/cohorts/{cohort.id}/export/matrix.csv").get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][-3] == "Sessions attended (of 2 held)"
+    assert {row[0]: row[-3] for row in rows[1:-1]} == {"Done Trainee": "1", "Busy Trainee": "2"}
 
 
 @pytest.mark.parametrize(

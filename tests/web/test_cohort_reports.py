@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 
@@ -46,6 +47,53 @@ def test_evaluation_page_shows_gain_and_items(client, login):
     assert '<svg viewBox="0 0 100 100"' in html
 
 
+def _pretest_and_final(user, slug):
+    """A pre-test with one right answer, then a perfect final quiz, on the module `slug`."""
+    from sqlalchemy import select
+
+    from training.extensions import db
+    from training.models import Module, Quiz
+
+    module = db.session.scalar(select(Module).where(Module.slug == slug))
+    quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+    drawn = quizzes.list_questions(quiz, QuizAttempt.PRETEST, user)
+    pre = {q.key: (_right(q) if i < 1 else _wrong(q)) for i, q in enumerate(drawn)}
+    quizzes.submit_attempt(user, quiz, QuizAttempt.PRETEST, drawn, pre)
+    questions = quizzes.list_questions(quiz, QuizAttempt.FINAL, user)
+    quizzes.submit_attempt(user, quiz, QuizAttempt.FINAL, questions, {q.key: _right(q) for q in questions})
+    return module
+
+
+def test_the_all_modules_row_counts_trainees_not_trainee_module_pairs(client, login):
+    """Two trainees who each took both tests of two modules: the cohort-wide row says 2 trainees
+    (under "Trainees with both tests"), not 4 — the cohort has only two."""
+    trainer = factories.user(Role.TRAINER)
+    modules = [factories.adaptation()[0]]
+    cohort = factories.cohort(trainer)
+    first, second = factories.member(cohort, name="First"), factories.member(cohort, name="Second")
+    for user in (first, second):
+        _pretest_and_final(user, "climate-adaptation")
+        other = _pretest_and_final(user, "climate-finance")
+    modules.append(other)
+    from training.services import cohorts
+
+    cohorts.update_cohort(
+        cohort,
+        cohorts.CohortValues(cohort.name, cohort.city, None, None, [m.id for m in modules], [trainer.id]),
+        trainer,
+    )
+    login(trainer)
+    html = client.get(f"/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
+    table = html[html.index('id="gain-modules"') :]
+    table = table[: table.index("</table>")]
+    overall = table[table.index("All modules") :]
+    cells = re.findall(r"<td>(.*?)</td>", overall, re.S)
+    assert cells[0] == "2"  # trainees, as in each module's row
+    assert cells[-1] == "—"  # the repeats are counted per module, in the rows above
+    rows = re.findall(r'<th scope="row">(.*?)</th>\s*<td>(\d+)</td>', table, re.S)
+    assert [n for _label, n in rows] == ["2", "2", "2"]
+
+
 def test_exports_are_real_files_with_only_the_cohort(client, login):
     trainer = factories.user(Role.TRAINER)
     cohort = factories.cohort(trainer)
@@ -70,6 +118,17 @@ def test_exports_are_real_files_with_only_the_cohort(client, login):
     items = client.get(f"/cohorts/{cohort.id}/export/items.csv")
     assert items.status_code == 200 and items.data.startswith(b"\xef\xbb\xbf")
     assert client.get(f"/cohorts/{cohort.id}/export/secrets.csv").status_code == 404
+
+
+def test_a_long_cohort_name_leaves_each_download_its_table_name(client, login):
+    """A real workshop name is long: the file names still tell the three tables apart."""
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer, name="Chengdu delegation — climate resilience workshop, Dec 2026")
+    login(trainer)
+    for table in ("matrix", "attempts", "items"):
+        disposition = client.get(f"/cohorts/{cohort.id}/export/{table}.csv").headers["Content-Disposition"]
+        name = rf'attachment; filename="{table}-chengdu-delegation-[a-z0-9-]+\.csv"'
+        assert re.fullmatch(name, disposition), disposition
 
 
 def test_certificate_is_issued_on_completion_and_verifiable_by_anyone(client, login, app):

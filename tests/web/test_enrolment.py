@@ -91,6 +91,20 @@ def test_fixed_rows_then_confirm_invites_everyone_and_mails_them(client, login, 
     assert "<td>Zhao Lei</td>" in page  # the trainer sees who is who, as the list named them
 
 
+def test_someone_already_in_the_cohort_is_flagged_not_invited_again(client, login, wuhan, outbox):
+    """A delegation's list often names people who joined with the code already: the trainer sees
+    who, instead of sending them an invitation to a cohort they are in."""
+    cohort, trainer = wuhan
+    factories.member(cohort, email="wang@example.org", name="王伟", city_name="Wuhan")
+    login(trainer)
+    text = "王伟,WANG@example.org,应急管理局,\n李娜,li@example.org,水务局,\n"
+    html = _post(client, cohort, text).get_data(as_text=True)
+    assert "Row 1, email:" in html and "Already a member of this cohort: delete this row." in html
+    assert "Row 2" not in html
+    refused = _post(client, cohort, text, action="import", digest=_digest(html)).get_data(as_text=True)
+    assert "Nothing was imported." in refused and _count(cohort) == 0 and outbox == []
+
+
 def test_a_list_changed_after_the_preview_is_previewed_again(client, login, wuhan, outbox):
     cohort, trainer = wuhan
     login(trainer)

@@ -135,6 +135,20 @@ def test_the_private_total_never_appears_while_the_shared_ones_do(client, login,
     assert "City A" in page
 
 
+def test_the_private_count_is_said_only_when_a_city_keeps_its_scorecard_private(client, login, world):
+    from training.services.programmes import sharing
+
+    login(world.manager)
+    page = client.get(f"/programmes/{world.programme.id}/").get_data(as_text=True)
+    assert "1 city of the programme keeps its scorecard private" in page
+    admin = factories.user(Role.ADMIN, city_name=None)
+    sharing.set_sharing(admin, world.cities["Gammaport"], "named")
+    for url in (f"/programmes/{world.programme.id}/", f"/programmes/{world.programme.id}/report"):
+        page = client.get(url).get_data(as_text=True)
+        assert "keep their scorecard private" not in page, url  # not "0 cities of the programme …"
+        assert "Gammaport" in page
+
+
 def test_small_groups_show_no_figure_in_page_or_pack(client, login, world):
     login(world.manager)
     page = client.get(f"/programmes/{world.programme.id}/").get_data(as_text=True)
@@ -275,3 +289,26 @@ def test_a_new_programme_without_cohorts_shows_empty_tables(client, login, db_se
         assert client.get(url).status_code == 200, url
     page = client.get(f"/programmes/{programme.id}/").get_data(as_text=True)
     assert "Empty programme" in page and "No trainees yet." in page
+
+
+def test_the_totals_row_names_a_single_year_once(client, login, db_session):
+    """A programme whose cohorts all start in 2026: its totals row reads 2026, not 2026–2026."""
+    from datetime import date
+
+    from training.models import ProgrammeCity
+
+    admin = factories.user(Role.ADMIN, city_name=None)
+    cohort = factories.cohort(factories.user(Role.TRAINER, city_name=None), name="Chengdu 2026")
+    cohort.starts_on = date(2026, 11, 30)
+    factories.member(cohort)
+    programme = Programme(name_en="One-year programme", start_year=2026, end_year=2028)
+    db.session.add(programme)
+    db.session.flush()
+    db.session.add(ProgrammeCity(programme_id=programme.id, city_id=cohort.city_id))
+    cohort.programme_id = programme.id
+    db.session.commit()
+    login(admin)
+    page = client.get(f"/programmes/{programme.id}/").get_data(as_text=True)
+    total = page[page.index("<tfoot><tr data-total>") :]
+    total = total[: total.index("</tr>")]
+    assert "<td>2026</td>" in total and "2026–2026" not in page

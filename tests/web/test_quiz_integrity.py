@@ -255,6 +255,21 @@ def test_the_cohorts_trainer_grants_an_attempt_and_it_is_audited(client, login):
     assert quizzes.get_status(trainee, quiz).passed
 
 
+def test_the_grant_page_in_chinese_ends_its_sentence_with_a_chinese_full_stop(client, login):
+    trainer = factories.user(Role.TRAINER, city_name=None, locale="zh")
+    cohort = factories.cohort(trainer)
+    trainee = factories.member(cohort, name="高丹")
+    login(trainer)
+    client.post("/language", data={"lang": "zh", "next": "/cohorts/"})
+    page = client.get(f"/quizzes/{SLUG}/grant/{trainee.id}").get_data(as_text=True)
+    assert "测验：城市适应气候变化。" in page and "城市适应气候变化." not in page
+    back = '<nav class="breadcrumb" aria-label="当前位置"><a href="/cohorts/">培训班</a></nav>'
+    assert back in page  # a way back to the cohorts
+    client.post(f"/quizzes/{SLUG}/grant/{trainee.id}", data={"extra": 1, "reason": "病假缺课"})
+    page = client.get(f"/quizzes/{SLUG}/grant/{trainee.id}").get_data(as_text=True)
+    assert '<div class="table-scroll"><table class="table grants">' in page  # styled, scrolls on a phone
+
+
 def test_only_the_trainees_trainer_or_an_admin_may_grant(client, login):
     trainer = factories.user(Role.TRAINER, city_name=None)
     cohort = factories.cohort(trainer)

@@ -71,6 +71,7 @@ def test_the_home_lists_what_needs_attention_each_a_link(client, login):
     assert f"/scorecard/cohort/{cohort.id}/?essential=2" in page
     assert f"/scorecard/cohort/{cohort.id}/?essential=3" not in page
     assert "1 certificate ready to issue" in page and graduate.name in page
+    assert f'href="/cohorts/{cohort.id}/#certificates">1 certificate ready' in page  # the issue button
     assert f'id="attention-{quiet.id}"' not in page  # nothing to say about it
     assert "Quiet cohort" in page  # but it is listed with the others
 

@@ -109,6 +109,24 @@ def test_workshop_shows_spread_and_records_agreement(client, login, setup):
     assert sc.get_scorecard(assessment).rows(["P2.2"])[0].score == 1
 
 
+def test_the_median_reads_as_the_scores_do(client, login, setup):
+    """Two delegates who both say 1: the median is 1, not "1.0"; 0 and 3 give 1.5."""
+    cohort, member, lead = setup["cohort"], setup["member"], setup["lead"]
+    assessment = sc.get_or_create_assessment(cohort.city)
+    for user, score in ((member, 1), (lead, 1)):
+        workshop.save_rating(user, assessment, sc.get_question("P2.1"), score)
+    for user, score in ((member, 0), (lead, 3)):
+        workshop.save_rating(user, assessment, sc.get_question("P2.2"), score)
+    login(setup["trainer"])
+    html = client.get(f"/scorecard/cohort/{cohort.id}/?essential=2").get_data(as_text=True)
+
+    def cells(qid):
+        section = html[html.index(f'id="w-{qid}"') :]
+        return re.findall(r"<td>([^<]*)</td>", section[: section.index("</tbody>")])
+
+    assert cells("P2.1")[4] == "1" and cells("P2.2")[4] == "1.5"
+
+
 def test_the_sheet_saves_own_rating_and_keeps_agreed_answers(client, login, setup):
     cohort, member = setup["cohort"], setup["member"]
     assessment = sc.get_or_create_assessment(cohort.city)
@@ -255,3 +273,13 @@ def test_import_through_the_web(client, login, setup):
     good = client.post(f"/scorecard/city/{city.id}/import/confirm", data={"token": token})
     assert good.status_code == 302
     assert sc.get_current_assessment(city).sequence == 2
+
+
+def test_the_chinese_count_of_raters_does_not_say_they_finished(client, login, setup):
+    """One delegate rated one question of 47: in Chinese they "took part" (参与), not "finished" (完成)."""
+    cohort, member = setup["cohort"], setup["member"]
+    workshop.save_rating(member, sc.get_or_create_assessment(cohort.city), sc.get_question("P1.1"), 2)
+    login(setup["trainer"])
+    client.post("/language", data={"lang": "zh", "next": "/cohorts/"})
+    html = client.get(f"/scorecard/cohort/{cohort.id}/").get_data(as_text=True)
+    assert "中已有1名参与评分" in html and "完成评分" not in html

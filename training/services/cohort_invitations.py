@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 
 from training.extensions import db
-from training.models import Cohort, CohortInvitation, User
+from training.models import Cohort, CohortInvitation, CohortMember, User
 from training.models.base import utcnow
 from training.services import accounts, cohorts
 
@@ -90,6 +90,17 @@ def invite(cohort: Cohort, email: str, actor: User, *, now: datetime | None = No
     invitation.expires_at = now + VALID_FOR
     db.session.commit()
     return Issued(invitation, token, _mail_languages(address, actor))
+
+
+def is_member_address(cohort: Cohort, email: str) -> bool:
+    """The address belongs to a member of the cohort already (whom its trainers see in the members
+    list): there is nothing to invite them to."""
+    member = (
+        select(User.id)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id, User.email == accounts.normalise_email(email))
+    )
+    return db.session.scalar(member.limit(1)) is not None
 
 
 def _mail_languages(address: str, actor: User) -> tuple[str, ...]:

@@ -5,13 +5,15 @@ the cohort."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
 from training.extensions import db
 from training.models import Attendance, Certificate, Cohort, CohortMember, CohortSession, User
+from training.models.base import utcnow
 from training.services.certificates import format_code
+from training.services.timezones import to_local
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,30 @@ def certificates_by_user(cohort: Cohort) -> dict[int, Holder]:
     return {h.user.id: h for h in list_certificate_holders(cohort)}
 
 
+def held_up_to(cohort: Cohort, now: datetime | None = None) -> date:
+    """The last day whose sessions count as held: today in the cohort's city. The same rule as
+    the programme report ("sessions dated today or earlier"): a session still to come is not
+    one a trainee could have missed."""
+    return to_local(now or utcnow(), cohort.city.timezone).date()
+
+
 @dataclass(frozen=True)
 class SessionAttendance:
     session: CohortSession
     present: bool | None  # None: attendance not recorded for this person
+    held: bool = True  # dated today or earlier (see held_up_to)
 
 
-def trainee_attendance(cohort: Cohort, user: User) -> list[SessionAttendance]:
-    """Each session of the cohort, with whether this person was there."""
+@dataclass(frozen=True)
+class TraineeAttendance:
+    rows: list[SessionAttendance]  # every session of the cohort, those to come included
+    held: int  # sessions held so far
+    present: int  # of those, the ones this person attended
+
+
+def trainee_attendance(cohort: Cohort, user: User, now: datetime | None = None) -> TraineeAttendance:
+    """Each session of the cohort, with whether this person was there; counted over the
+    sessions held so far."""
     rows = db.session.execute(
         select(CohortSession, Attendance.present)
         .outerjoin(
@@ -68,24 +86,26 @@ def trainee_attendance(cohort: Cohort, user: User) -> list[SessionAttendance]:
         .where(CohortSession.cohort_id == cohort.id)
         .order_by(CohortSession.held_on, CohortSession.id)
     ).all()
-    return [SessionAttendance(session=s, present=p) for s, p in rows]
+    last = held_up_to(cohort, now)
+    sessions = [SessionAttendance(session=s, present=p, held=s.held_on <= last) for s, p in rows]
+    held = [row for row in sessions if row.held]
+    return TraineeAttendance(sessions, len(held), sum(1 for row in held if row.present))
 
 
 @dataclass(frozen=True)
 class AttendanceCount:
-    sessions: int  # sessions of the cohort
-    present: dict[int, int]  # user id -> sessions attended
+    sessions: int  # sessions of the cohort held so far
+    present: dict[int, int]  # user id -> sessions held that they attended
 
 
-def attendance_counts(cohort: Cohort) -> AttendanceCount:
-    sessions = (
-        db.session.scalar(select(func.count(CohortSession.id)).where(CohortSession.cohort_id == cohort.id))
-        or 0
-    )
+def attendance_counts(cohort: Cohort, now: datetime | None = None) -> AttendanceCount:
+    """Sessions held so far (see held_up_to) and how many of them each member attended."""
+    held = (CohortSession.cohort_id == cohort.id, CohortSession.held_on <= held_up_to(cohort, now))
+    sessions = db.session.scalar(select(func.count(CohortSession.id)).where(*held)) or 0
     rows = db.session.execute(
         select(Attendance.user_id, func.count(Attendance.id).label("n"))
         .join(CohortSession, CohortSession.id == Attendance.session_id)
-        .where(CohortSession.cohort_id == cohort.id, Attendance.present.is_(True))
+        .where(*held, Attendance.present.is_(True))
         .group_by(Attendance.user_id)
     ).all()
     return AttendanceCount(sessions=sessions, present={row.user_id: row.n for row in rows})

@@ -71,7 +71,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "matrix_title": "Progress {cohort}",
         "attempts_title": "Quiz attempts {cohort}",
         "items_title": "Item analysis",
-        "sessions_attended": "Sessions attended (of {total})",
+        "sessions_attended": "Sessions attended (of {total} held)",
         "certificate_code": "Certificate code",
         "certificate_date": "Certificate issued on",
     },
@@ -113,7 +113,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "matrix_title": "学习进度 {cohort}",
         "attempts_title": "测验作答记录 {cohort}",
         "items_title": "题目分析",
-        "sessions_attended": "出席现场课次数（共{total}次）",
+        "sessions_attended": "出席现场课次数（已举办{total}次）",
         "certificate_code": "证书编号",
         "certificate_date": "证书颁发日期",
     },
@@ -146,8 +146,8 @@ def matrix_table(
 ) -> Table:
     """One row per trainee, three columns per module, then a totals row.
 
-    With `attendance` (cohort_records.attendance_counts) a column counts the live sessions each
-    trainee attended; with `holders` (cohort_records.certificates_by_user) two columns give the
+    With `attendance` (cohort_records.attendance_counts) a column counts the live sessions held so
+    far that each trainee attended; with `holders` (cohort_records.certificates_by_user) two columns give the
     certificate's code and date. The totals row sums attendance and counts certificates.
 
     Lessons done are a number, with the lesson count in the header ("… lessons done (of 5)"):

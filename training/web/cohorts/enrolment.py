@@ -42,6 +42,7 @@ PROBLEM_TEXT = {
     ("email", "invalid"): _l("This is not a valid email address."),
     ("email", "too_long"): _l("The email address is too long."),
     ("email", "duplicate"): _l("The same address is already on row %(ref)s."),
+    ("email", "member"): _l("Already a member of this cohort: delete this row."),
     ("department", "too_long"): _l("The department is longer than 200 characters."),
     ("city", "unknown_city"): _l("Unknown city. Write its English or Chinese name as in the list of cities."),
     ("city", "other_city"): _l(

@@ -108,19 +108,25 @@ def invite(cohort_id: int):
     cohort = _cohort_or_403(cohort_id)
     form = InviteForm()
     if form.validate_on_submit():
-        try:
-            issued = invitations.invite(cohort, form.email.data, current_user)
-        except invitations.NotAllowed:
-            abort(403)
-        _send(issued, current_user)
-        # The same words whatever the address: whether it has an account is not the trainer's to know.
-        flash(
-            _(
-                "Invitation recorded for %(email)s. They join the cohort when they accept it.",
-                email=issued.invitation.email,
-            ),
-            "success",
-        )
+        address = accounts.normalise_email(form.email.data)
+        if invitations.is_member_address(cohort, address):
+            # A member is in the members list already: saying so tells the trainer nothing new.
+            flash(_("%(email)s is already a member of this cohort.", email=address), "info")
+        else:
+            try:
+                issued = invitations.invite(cohort, address, current_user)
+            except invitations.NotAllowed:
+                abort(403)
+            _send(issued, current_user)
+            # The same words whatever the address: whether it has an account is not the trainer's
+            # to know.
+            flash(
+                _(
+                    "Invitation recorded for %(email)s. They join the cohort when they accept it.",
+                    email=issued.invitation.email,
+                ),
+                "success",
+            )
     else:
         for errors in form.errors.values():
             for error in errors:

@@ -371,7 +371,8 @@ def export(cohort_id: int, table: str, fmt: str):
     else:
         data = exports.item_table(evaluation_service.item_analysis(cohort), locale)
     body = exports.to_csv(data) if fmt == "csv" else exports.to_xlsx(data)
-    filename = exports.safe_filename(f"{cohort.name}-{table}", fmt)
+    # The table first: the file name is cut at 60 characters, and a workshop's name is long.
+    filename = exports.safe_filename(f"{table}-{cohort.name}", fmt)
     return Response(
         body,
         mimetype=MIMETYPES[fmt],
