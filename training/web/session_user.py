@@ -26,9 +26,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from training.database import read_columns
 from training.extensions import db
-from training.models import City, Notification, User
+from training.models import City, Notification, ProgrammeManager, User
 
 _KEPT = "academy_unread_kept"  # on `g`: (user id, unread count)
+_MANAGES_KEPT = "academy_manages_kept"  # on `g`: (user id, whether they manage a programme)
 
 # Built once (every page runs it): building a statement costs more than running one this small.
 _UNREAD = (
@@ -37,12 +38,14 @@ _UNREAD = (
     .correlate(User)
     .scalar_subquery()
 )
+# Whether the person manages a programme: the header links to the programmes for them.
+_MANAGES = select(ProgrammeManager.id).where(ProgrammeManager.user_id == User.id).correlate(User).exists()
 _USERS, _CITIES = User.__table__, City.__table__
 # The user's columns, their city's (the `city` relationship is joined: every page shows it) and
 # the unread count, as a Core statement: the rows become objects below, without the ORM's set-up
 # of a query (about a third of what loading the user cost).
 _USER_AND_UNREAD = (
-    select(*_USERS.c, *_CITIES.c, _UNREAD.label("unread"))
+    select(*_USERS.c, *_CITIES.c, _UNREAD.label("unread"), _MANAGES.label("manages"))
     .select_from(_USERS.outerjoin(_CITIES, _CITIES.c.id == _USERS.c.city_id))
     .where(_USERS.c.id == bindparam("id"))
 )
@@ -62,6 +65,7 @@ def load_user(token: str) -> User | None:
     if str(user.session_version) != version:
         return None  # the password changed: older sessions end
     setattr(g, _KEPT, (user.id, row.unread))
+    setattr(g, _MANAGES_KEPT, (user.id, bool(row.manages)))
     return user
 
 
@@ -111,9 +115,23 @@ def unread_count() -> int:
     return count_unread(current_user)
 
 
+def manages_programmes() -> bool:
+    """Whether the logged-in person manages a programme: read with them if nothing has been
+    written since, else one query. False when nobody is logged in."""
+    if not current_user.is_authenticated:
+        return False
+    kept = g.get(_MANAGES_KEPT)
+    if kept is not None and kept[0] == current_user.id:
+        return kept[1]
+    from training.services.programmes.access import manages_any
+
+    return manages_any(current_user)
+
+
 def _forget(*_args) -> None:
     if has_app_context():
         g.pop(_KEPT, None)
+        g.pop(_MANAGES_KEPT, None)
 
 
 def _forget_on_write(orm_execute_state) -> None:

@@ -65,6 +65,14 @@ def get_programme(programme_id: int) -> Programme | None:
     return db.session.get(Programme, programme_id)
 
 
+def manages_any(user: User | None) -> bool:
+    """Whether `user` manages at least one programme."""
+    if not _signed_in(user):
+        return False
+    query = select(ProgrammeManager.id).where(ProgrammeManager.user_id == user.id).limit(1)  # type: ignore[union-attr]
+    return db.session.scalar(query) is not None
+
+
 def list_programmes_for(user: User | None) -> list[Programme]:
     """Every programme for an administrator, the ones they manage for anyone else."""
     if not _signed_in(user):
