@@ -148,3 +148,23 @@ def test_recent_changes_are_dated_in_the_citys_time_with_chinese_punctuation(cli
     changes = changes.split('class="changes"')[1].split("</ul>")[0]
     assert "2026年12月8日" in changes and "07:17（北京时间，UTC+8）" in changes and "UTC —" not in changes
     assert "P1.1：得分、备注" in changes
+
+
+def test_an_assessment_is_dated_in_the_citys_time_on_every_scorecard_page(client, login):
+    """An assessment started at 23:17 UTC on 7 December began on 8 December in Chengdu: the
+    results, the report, the history and the comparison all say so, in the page's language."""
+    from datetime import datetime
+
+    from training.extensions import db
+
+    user = login(factories.user(city_name="Chengdu", locale="zh"))
+    assessment = sc.get_or_create_assessment(user.city)
+    assessment.started_at = datetime(2026, 12, 7, 23, 17)
+    db.session.commit()
+    base = f"/scorecard/city/{user.city_id}"
+    for path in ("/results", "/report", "/history"):
+        page = client.get(base + path).get_data(as_text=True)
+        assert "2026年12月8日" in page and "2026-12-07" not in page, path
+    client.post("/language", data={"lang": "en", "next": base + "/results"})
+    page = client.get(base + "/results").get_data(as_text=True)
+    assert "started Tue 8 Dec 2026" in page, page[page.index("<main") :][:600]
