@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests import factories
@@ -255,3 +257,20 @@ def test_matrix_is_paged_for_large_cohorts(client, login):
     assert "Page 1 of 2 (60 trainees)" in first
     second = client.get(f"/cohorts/{cohort.id}/?page=2").get_data(as_text=True)
     assert second.count(f"/cohorts/{cohort.id}/trainees/") == 10 and "Page 2 of 2" in second
+
+
+def test_the_members_list_names_everyone_whatever_the_table_shows(client, login):
+    """The progress table is filtered and paged; the Members list under it (with each person's
+    Remove button) is the whole cohort: a trainer looking at the inactive few, or at page 1 of
+    a large cohort, still finds everyone there."""
+    from tests.services.test_cohorts import _bulk_members
+
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    _bulk_members(cohort, 60)
+    login(trainer)
+    remove = re.compile(rf"/cohorts/{cohort.id}/members/\d+/remove")
+    for query in ("", "?page=2", "?only=complete"):  # the table: 50, 10 and none of the 60
+        page = client.get(f"/cohorts/{cohort.id}/{query}").get_data(as_text=True)
+        members = page[page.index('id="members"') :]
+        assert len(set(remove.findall(members))) == 60, query

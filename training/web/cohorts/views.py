@@ -204,6 +204,7 @@ def matrix(cohort_id: int):
         cohort=cohort,
         matrix=data,
         rows=rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE],
+        members=sort_and_filter(data),  # the Members list: everyone, whatever the table shows
         shown=len(rows),
         page=page,
         pages=pages,
