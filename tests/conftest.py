@@ -36,6 +36,14 @@ def without_csrf_tokens(html: str) -> str:
     return re.sub(r'(name="csrf-token" content=")[^"]*"', r'\1"', html)
 
 
+def client_of(app, user):
+    """A test client of its own, logged in as `user` through the login form: for tests that
+    compare what several people see side by side."""
+    client = app.test_client()
+    assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    return client
+
+
 _CONFIRM_LINK = re.compile(r"https?://\S+?(/auth/confirm/[^\s/]+)")
 
 

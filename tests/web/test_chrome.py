@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests import factories
-from tests.conftest import PASSWORD
+from tests.conftest import client_of
 from training.models import Role
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -47,12 +47,6 @@ def test_every_session_gets_its_own_token_in_the_header(app, db_session):
     assert TOKEN.findall(_header(first)) == one  # the same session keeps its token
 
 
-def _logged_in(app, user):
-    client = app.test_client()
-    assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    return client
-
-
 def test_a_lesson_page_kept_in_memory_shows_each_visitor_their_own_state_language_and_token(
     app, db_session, tmp_path, monkeypatch
 ):
@@ -79,7 +73,7 @@ def test_a_lesson_page_kept_in_memory_shows_each_visitor_their_own_state_languag
     lesson = cache.module("climate-adaptation").lesson("01-urban-climate-risks")
     assert len(lesson.memo) == 1
 
-    first, second = _logged_in(app, factories.user()), _logged_in(app, factories.user(role=Role.TRAINER))
+    first, second = client_of(app, factories.user()), client_of(app, factories.user(role=Role.TRAINER))
     mine, theirs = page(first), page(second)
     assert "Mark as done and continue" in mine and "to record your progress" not in mine
     assert "Cohorts" in theirs and "Cohorts" not in mine  # the role's navigation

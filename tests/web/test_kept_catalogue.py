@@ -11,19 +11,13 @@ import re
 from markupsafe import escape
 
 from tests import factories
-from tests.conftest import PASSWORD, without_csrf_tokens
+from tests.conftest import client_of, without_csrf_tokens
 from tests.content.conftest import sync_revised
 from training.models import QuizAttempt, Role
 from training.services import curriculum_cache, learning, notifications
 
 URL = "/learn/"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _logged_in(app, user):
-    client = app.test_client()
-    assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def _page(client) -> str:
@@ -41,7 +35,7 @@ def test_the_kept_catalogue_shows_each_visitor_their_own_numbers_role_and_langua
     assert len(memo) == 1
 
     one, other = factories.user(name="One"), factories.user(name="Other")
-    first, second = _logged_in(app, one), _logged_in(app, other)
+    first, second = client_of(app, one), client_of(app, other)
     fresh = _page(first)
     assert f"Lessons done: 0 / {len(lessons)}" in fresh and "Log in" not in fresh
     assert without_csrf_tokens(_page(second)) == without_csrf_tokens(fresh)  # the same point
@@ -56,21 +50,21 @@ def test_the_kept_catalogue_shows_each_visitor_their_own_numbers_role_and_langua
     theirs = _page(second)
     assert f"Lessons done: 0 / {len(lessons)}" in theirs and "Best quiz score" not in theirs
 
-    trainer = _page(_logged_in(app, factories.user(role=Role.TRAINER, name="Trainer")))
+    trainer = _page(client_of(app, factories.user(role=Role.TRAINER, name="Trainer")))
     assert "Cohorts" in trainer and "Cohorts" not in mine and "Best quiz score" not in trainer
 
-    chinese = _page(_logged_in(app, factories.user(name="Zhang", locale="zh")))
+    chinese = _page(client_of(app, factories.user(name="Zhang", locale="zh")))
     assert str(escape(module.title("zh"))) in chinese and str(escape(module.title("en"))) not in chinese
 
 
 def test_the_kept_catalogue_shows_the_visitors_flashes_and_unread_count(app, db_session, kept):
     reader, other = factories.user(name="Reader"), factories.user(name="Other")
-    quiet = _logged_in(app, other)
+    quiet = client_of(app, other)
     _page(quiet)  # kept at this point
     for k in range(2):
         notifications.notify(reader, notifications.CERTIFICATE_ISSUED, {"n": k}, email=False)
     db_session.commit()
-    client = _logged_in(app, reader)
+    client = client_of(app, reader)
     with client.session_transaction() as session:
         session["_flashes"] = [("info", "A message for the reader only")]
     page = _page(client)
@@ -81,7 +75,7 @@ def test_the_kept_catalogue_shows_the_visitors_flashes_and_unread_count(app, db_
 
 
 def test_a_content_sync_shows_in_the_kept_catalogue(app, db_session, tmp_path, kept):
-    client = _logged_in(app, factories.user())
+    client = client_of(app, factories.user())
     assert "Climate adaptation for cities, revised" not in _page(client)
     old, new = "en: Climate adaptation for cities", "en: Climate adaptation for cities, revised"
     sync_revised(tmp_path, "modules/climate-adaptation/module.yaml", old, new)

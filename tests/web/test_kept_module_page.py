@@ -12,19 +12,13 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from tests import factories
-from tests.conftest import PASSWORD
+from tests.conftest import client_of
 from tests.content.conftest import sync_revised
 from training.models import CaseStudy, QuizAttempt, Role
 from training.services import curriculum_cache, learning, library
 
 URL = "/learn/climate-adaptation/"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _logged_in(app, user):
-    client = app.test_client()
-    assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def _page(client, path=URL) -> str:
@@ -48,7 +42,7 @@ def test_a_kept_module_page_shows_each_visitor_their_own_progress_standing_role_
     assert len(kept.memo) == 1
 
     one, other = factories.user(name="One"), factories.user(name="Other")
-    first, second = _logged_in(app, one), _logged_in(app, other)
+    first, second = client_of(app, one), client_of(app, other)
     fresh = _page(first)
     assert f"Lessons done: 0 / {total}" in fresh and "Start the first lesson" in fresh
     assert "Take the pre-test" in fresh and "Take the quiz" in fresh
@@ -71,7 +65,7 @@ def test_a_kept_module_page_shows_each_visitor_their_own_progress_standing_role_
     assert "Take the pre-test" in theirs and "✓ Done" not in theirs
 
     quizzer = factories.user(name="Quizzer")  # no lesson done, like `other`: only the quiz differs
-    quizzing = _logged_in(app, quizzer)
+    quizzing = client_of(app, quizzer)
     db_session.add(QuizAttempt(user_id=quizzer.id, quiz_id=quiz.id, content_version="t", percent=70))
     db_session.flush()
     standing = _page(quizzing)
@@ -79,10 +73,10 @@ def test_a_kept_module_page_shows_each_visitor_their_own_progress_standing_role_
     assert "Your best score: 70%." in standing, standing[standing.index("<main") :]
     assert "Your best score" not in _page(second)
 
-    trainer = _page(_logged_in(app, factories.user(role=Role.TRAINER, name="Trainer")))
+    trainer = _page(client_of(app, factories.user(role=Role.TRAINER, name="Trainer")))
     assert "Cohorts" in trainer and "Cohorts" not in mine and "Your best score" not in trainer
 
-    chinese = _page(_logged_in(app, factories.user(name="Zhang", locale="zh")))
+    chinese = _page(client_of(app, factories.user(name="Zhang", locale="zh")))
     assert str(escape(module.title("zh"))) in chinese and str(escape(module.title("en"))) not in chinese
     assert "Your best score" not in chinese
 
@@ -92,7 +86,7 @@ def test_a_kept_module_page_shows_an_editors_case_study_change_and_a_sync_at_onc
 ):
     cache = curriculum_cache.CurriculumCache(3600)
     monkeypatch.setitem(app.extensions, curriculum_cache.EXTENSION, cache)
-    client = _logged_in(app, factories.user())
+    client = client_of(app, factories.user())
     before = _page(client)
     cards = library.list_case_studies_for_module(cache.module("climate-adaptation"))
     assert cards and str(escape(cards[0].title("en"))) in before

@@ -5,18 +5,12 @@ them."""
 from __future__ import annotations
 
 from tests import factories
-from tests.conftest import PASSWORD
+from tests.conftest import client_of
 from training.extensions import db
 from training.models import Programme, ProgrammeManager
 from training.services import learning
 
 LINK = 'href="/programmes/"'
-
-
-def _client(app, user):
-    client = app.test_client()
-    assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def _header(client, path: str) -> str:
@@ -33,7 +27,7 @@ def test_the_header_links_a_trainee_who_manages_a_programme_to_it(app, db_sessio
     db.session.flush()
     db.session.add(ProgrammeManager(programme_id=programme.id, user_id=manager.id))
     db.session.commit()
-    managing, delegate = _client(app, manager), _client(app, other)
+    managing, delegate = client_of(app, manager), client_of(app, other)
     for path in ("/learn/my", lesson, "/learn/"):  # drawn each time, then kept pages
         assert LINK in _header(managing, path), path
         assert LINK not in _header(delegate, path), path
