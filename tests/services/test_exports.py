@@ -163,7 +163,9 @@ def test_matrix_table_has_a_row_per_trainee_module_columns_and_totals(db_session
     assert by_name["Bob"][3:6] == [1, failed.percent, "no"]
     assert by_name["Alice"][-1].endswith("Z") and by_name[HYPERLINK][-1] == ""
     totals = table.rows[-1]
-    assert totals[0] == "Totals (3 trainees)"
+    assert (
+        totals[0] == "Totals (3 trainees): lessons, how many did them all; best %, the mean; passed, how many"
+    )
     assert totals[3:6] == [1, round((100 + failed.percent) / 2), 1]
 
     csv_rows = list(csv.reader(io.StringIO(exports.to_csv(table).decode("utf-8-sig"), newline="")))
@@ -174,13 +176,14 @@ def test_matrix_table_has_a_row_per_trainee_module_columns_and_totals(db_session
     assert zh.headers[:3] == ["姓名", "电子邮箱", "单位"]
     assert zh.headers[3] == f"{module.title('zh')}：已学课时（共{len(lessons)}课）"
     assert {row[0]: row[5] for row in zh.rows}["Alice"] == "是"
-    assert zh.rows[-1][0] == "合计（3名学员）"
+    assert zh.rows[-1][0] == "合计（3名学员）：课时列为全部学完的人数，最高分列为平均分，及格列为及格人数"
 
 
 def test_matrix_table_of_an_empty_cohort_has_headers_and_a_totals_row(db_session):
     table = exports.matrix_table(build_cohort_matrix(_cohort()), "en")
     assert table.headers[3].endswith(": lessons done")
-    assert table.rows == [["Totals (0 trainees)", "", "", 0, None, 0, ""]]
+    assert table.rows[0][0].startswith("Totals (0 trainees): ")
+    assert table.rows[0][1:] == ["", "", 0, None, 0, ""]
 
 
 def test_attempts_table_lists_every_attempt_with_answers_in_words(db_session):

@@ -42,7 +42,10 @@ HEADERS: dict[str, dict[str, str]] = {
         "best": "{module}: best %",
         "passed": "{module}: passed",
         "last_activity": "Last activity (UTC)",
-        "totals": "Totals ({count} trainees)",
+        # The cell says what each column's total counts: a sum of lessons done would mean nothing.
+        "totals": (
+            "Totals ({count} trainees): lessons, how many did them all; best %, the mean; passed, how many"
+        ),
         "trainee": "Trainee",
         "module": "Module",
         "kind": "Kind",
@@ -84,7 +87,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "best": "{module}：测验最高分（%）",
         "passed": "{module}：测验是否及格",
         "last_activity": "最近学习时间（UTC）",
-        "totals": "合计（{count}名学员）",
+        "totals": "合计（{count}名学员）：课时列为全部学完的人数，最高分列为平均分，及格列为及格人数",
         "trainee": "学员",
         "module": "课程模块",
         "kind": "类型",
