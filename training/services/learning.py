@@ -111,7 +111,7 @@ def list_progress(user: User | None, modules: list[Module] | None = None) -> lis
 
 def catalogue_progress(user: User | None, modules=None) -> list[ModuleProgress]:
     """Every active module (`modules`, by default the worker's copy of the curriculum), with
-    `user`'s progress: two queries (lessons done, best quiz attempts), none for anonymous visitors."""
+    `user`'s progress: one query (lessons done and best quiz attempts), none for anonymous visitors."""
     if modules is None:
         modules = curriculum_cache.list_modules()
     lesson_stats = {m.id: (len(m.lessons), sum(lesson.minutes or 0 for lesson in m.lessons)) for m in modules}
