@@ -111,3 +111,27 @@ def test_the_email_language(db_session):
     english = factories.user(locale="en")
     assert invitations.invite(cohort, english.email, trainer).languages == ("en", "zh")
     assert invitations.invite(cohort, "nobody@example.org", trainer).languages == ("zh", "en")
+
+
+def test_a_member_is_not_invited_again_whatever_the_path(db_session):
+    """One rule, in the service: `invite` refuses a member's address (in any case), and the list
+    import marks the same address with the same rule; an address that only has an account is
+    invited."""
+    from training.services import enrolment
+
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    member = factories.user(email="wang.fang@example.org")
+    cohorts.add_member(cohort, member)
+    outsider = factories.user(email="zhao.lei@example.org")
+    with pytest.raises(invitations.AlreadyMember):
+        invitations.invite(cohort, " Wang.Fang@Example.org ", trainer)
+    assert invitations.list_pending(cohort) == []
+    assert invitations.member_addresses(cohort, [member.email, outsider.email, "nobody@example.org"]) == {
+        member.email
+    }
+    assert invitations.invite(cohort, outsider.email, trainer).invitation.email == outsider.email
+    checked = enrolment.check_rows(
+        cohort, enrolment.read_text(f"Wang Fang, {member.email}\nZhao Lei, zhao.lei@example.org")
+    )
+    assert [[p.code for p in row.errors] for row in checked.rows] == [["member"], []]

@@ -27,7 +27,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from training.extensions import db
-from training.models import City, Cohort, CohortInvitation, CohortMember, User
+from training.models import City, Cohort, CohortInvitation, User
 from training.models.base import utcnow
 from training.services import accounts, cohort_invitations
 from training.services.cohort_invitations import Issued, NotAllowed, hash_token
@@ -190,26 +190,13 @@ def check_rows(cohort: Cohort, raw: RawList, overrides: Collection[str] = frozen
             row.city = cohort.city  # no city given: the cohort's
         row.overridden = bool(row.warnings) and row.key in overrides
         rows.append(row)
-    members = _member_emails(cohort, [row.email for row in rows if row.email and not row.errors])
+    members = cohort_invitations.member_addresses(
+        cohort, [row.email for row in rows if row.email and not row.errors]
+    )
     for row in rows:
         if row.email in members and not row.errors:
             row.errors.append(Problem("email", "member"))  # joined already: no invitation to send
     return CheckedList(cohort, rows)
-
-
-def _member_emails(cohort: Cohort, emails: list[str]) -> set[str]:
-    """The addresses among `emails` whose account is already a member of the cohort (its trainer
-    sees them in the members list anyway)."""
-    found: set[str] = set()
-    for part in _chunks(sorted(set(emails))):
-        found.update(
-            db.session.scalars(
-                select(User.email)
-                .join(CohortMember, CohortMember.user_id == User.id)
-                .where(CohortMember.cohort_id == cohort.id, User.email.in_(part))
-            )
-        )
-    return found
 
 
 # --- importing: all or nothing ---------------------------------------------------------------

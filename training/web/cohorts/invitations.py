@@ -109,14 +109,14 @@ def invite(cohort_id: int):
     form = InviteForm()
     if form.validate_on_submit():
         address = accounts.normalise_email(form.email.data)
-        if invitations.is_member_address(cohort, address):
+        try:
+            issued = invitations.invite(cohort, address, current_user)
+        except invitations.NotAllowed:
+            abort(403)
+        except invitations.AlreadyMember:
             # A member is in the members list already: saying so tells the trainer nothing new.
             flash(_("%(email)s is already a member of this cohort.", email=address), "info")
         else:
-            try:
-                issued = invitations.invite(cohort, address, current_user)
-            except invitations.NotAllowed:
-                abort(403)
             _send(issued, current_user)
             # The same words whatever the address: whether it has an account is not the trainer's
             # to know.
