@@ -33,7 +33,7 @@ from markupsafe import Markup, escape
 
 from training.i18n import current_locale
 from training.web.kept_store import keep
-from training.web.session_user import manages_programmes, unread_count
+from training.web.session_user import shows_programmes, unread_count
 
 EXTENSION = "academy.header_cache"
 CSRF_SLOT = "__ACADEMY_CSRF_SLOT__"
@@ -48,12 +48,12 @@ _DRAWING_TO_KEEP = "academy_drawing_to_keep"
 
 
 def _role() -> str:
-    """What of the visitor the header shows: their role, and whether they manage a programme
-    (the header then links to the programmes, whatever their role)."""
+    """What of the visitor the header shows: their role, and whether it links to the programmes
+    (a trainer or an admin, or anyone who manages a programme)."""
     user = current_user
     if not (user and user.is_authenticated):
         return ""
-    if user.role not in ("trainer", "admin") and manages_programmes():
+    if shows_programmes():
         return f"{user.role}+programmes"
     return user.role
 
@@ -140,4 +140,4 @@ def init_chrome(app: Flask) -> None:
     app.jinja_env.globals["csrf_value"] = csrf_value
     app.jinja_env.globals["flashes"] = flashes
     app.jinja_env.globals["notifications_bar"] = notifications_bar
-    app.jinja_env.globals["manages_programmes"] = manages_programmes
+    app.jinja_env.globals["shows_programmes"] = shows_programmes

@@ -18,6 +18,8 @@ expired filled in from the row; a new one is added clean, with nothing to flush.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import g, has_app_context
 from flask_login import LoginManager, current_user
 from sqlalchemy import bindparam, event, func, inspect, select
@@ -28,8 +30,15 @@ from training.database import read_columns
 from training.extensions import db
 from training.models import City, Notification, ProgrammeManager, User
 
-_KEPT = "academy_unread_kept"  # on `g`: (user id, unread count)
-_MANAGES_KEPT = "academy_manages_kept"  # on `g`: (user id, whether they manage a programme)
+# On `g`: what was read with the user, as a _ReadWithUser, until the request writes anything.
+_READ_WITH_USER = "academy_read_with_user"
+
+
+class _ReadWithUser(NamedTuple):
+    user_id: int
+    unread: int  # unread notifications
+    manages: bool  # manages a programme
+
 
 # Built once (every page runs it): building a statement costs more than running one this small.
 _UNREAD = (
@@ -64,8 +73,7 @@ def load_user(token: str) -> User | None:
     user = _user_from_row(tuple(row))
     if str(user.session_version) != version:
         return None  # the password changed: older sessions end
-    setattr(g, _KEPT, (user.id, row.unread))
-    setattr(g, _MANAGES_KEPT, (user.id, bool(row.manages)))
+    setattr(g, _READ_WITH_USER, _ReadWithUser(user.id, row.unread, bool(row.manages)))
     return user
 
 
@@ -102,14 +110,20 @@ def _loaded(model, values: dict) -> tuple:
     return found, False
 
 
+def _read_with_user() -> _ReadWithUser | None:
+    """What was read with the logged-in person, if nothing has been written since."""
+    kept = g.get(_READ_WITH_USER)
+    return kept if kept is not None and kept.user_id == current_user.id else None
+
+
 def unread_count() -> int:
     """The logged-in person's unread notifications: the count read with them if nothing has
     been written since, else one COUNT query. 0 when nobody is logged in."""
     if not current_user.is_authenticated:
         return 0
-    kept = g.get(_KEPT)
-    if kept is not None and kept[0] == current_user.id:
-        return kept[1]
+    kept = _read_with_user()
+    if kept is not None:
+        return kept.unread
     from training.services.notifications import count_unread
 
     return count_unread(current_user)
@@ -120,18 +134,26 @@ def manages_programmes() -> bool:
     written since, else one query. False when nobody is logged in."""
     if not current_user.is_authenticated:
         return False
-    kept = g.get(_MANAGES_KEPT)
-    if kept is not None and kept[0] == current_user.id:
-        return kept[1]
+    kept = _read_with_user()
+    if kept is not None:
+        return kept.manages
     from training.services.programmes.access import manages_any
 
     return manages_any(current_user)
 
 
+def shows_programmes() -> bool:
+    """Whether the header links to the programmes: for trainers and admins, and for anyone who
+    manages a programme whatever their role. The header's drawing and its kept copy's key both
+    ask this."""
+    if not current_user.is_authenticated:
+        return False
+    return current_user.role in ("trainer", "admin") or manages_programmes()
+
+
 def _forget(*_args) -> None:
     if has_app_context():
-        g.pop(_KEPT, None)
-        g.pop(_MANAGES_KEPT, None)
+        g.pop(_READ_WITH_USER, None)
 
 
 def _forget_on_write(orm_execute_state) -> None:
