@@ -164,3 +164,16 @@ def test_rebuilding_the_index_is_idempotent(db_session):
     count = rebuild_search_index()
     assert count >= 27 + 40  # every lesson and glossary term at least
     assert search_curriculum("绿色债券", "zh").total == before
+
+
+def test_a_chinese_snippet_has_no_gap_after_full_width_punctuation():
+    """The index separates blocks with a space; in a Chinese snippet a space after 。 or ： reads
+    as a gap, so it is dropped there, and only there (English keeps its spaces)."""
+    from training.services.search.snippets import make_snippet, term_pattern
+    from training.services.search.text import parse_query
+
+    text = "海绵城市建设。 武汉的试点： 雨水花园 与 green roofs。 Wuhan. Sponge city"
+    zh = make_snippet(text, term_pattern(parse_query("海绵城市")), "zh")
+    assert "。武汉的试点：雨水花园 与 green roofs。Wuhan." in str(zh)
+    en = make_snippet(text, term_pattern(parse_query("sponge")), "en")
+    assert "。 武汉" in str(en)

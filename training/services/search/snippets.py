@@ -10,6 +10,9 @@ from markupsafe import Markup, escape
 from training.services.search.text import Term, is_han
 
 WIDTH = {"en": 200, "zh": 90}  # characters around a match
+# The index keeps a document's blocks apart with a space; after Chinese full-width punctuation
+# a space reads as a gap (“……城市。 武汉……”), so a Chinese snippet drops it.
+_GAP_AFTER_FULL_WIDTH = re.compile(r"(?<=[。！？；：，、）」』”…])[ \t]+")
 
 
 def _token_pattern(token: str) -> str:
@@ -32,6 +35,8 @@ def term_pattern(terms: list[Term]) -> re.Pattern | None:
 
 def make_snippet(text: str, pattern: re.Pattern | None, lang: str) -> Markup:
     width = WIDTH.get(lang, 200)
+    if lang == "zh":
+        text = _GAP_AFTER_FULL_WIDTH.sub("", text)
     first = pattern.search(text) if pattern else None
     start = 0
     if first:
