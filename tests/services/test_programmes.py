@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.programme_world import build_world
+from tests.programme_world import _answers, build_world
 from training.extensions import db
 from training.models import (
     CohortMember,
@@ -239,17 +239,15 @@ def test_an_essential_scored_0_is_a_figure_and_one_not_answered_is_none(report):
     assert (alpha.first.by_essential[5], alpha.first.answered_by_essential[5]) == (0, 1)
     assert (alpha.latest.by_essential[5], alpha.change(5)) == (3, 3)
     # Essential 2 in the first assessment: nothing answered — no score, so no change to 1
-    assert (alpha.first.by_essential[2], alpha.first.answered_by_essential[2]) == (None, 0)
-    assert (alpha.latest.by_essential[2], alpha.latest.answered_by_essential[2]) == (1, 1)
-    assert alpha.change(2) is None
-    # Essential 3 in neither: no score on either side (it was 0 → 0 +0 before)
-    assert (alpha.first.by_essential[3], alpha.latest.by_essential[3], alpha.change(3)) == (None, None, None)
-    assert sum(n is None for n in alpha.latest.by_essential.values()) == 7
+    first, latest = alpha.first, alpha.latest
+    assert (first.by_essential[2], first.answered_by_essential[2]) == (None, 0)
+    assert (latest.by_essential[2], latest.answered_by_essential[2], alpha.change(2)) == (1, 1, None)
+    # Essential 3 in neither: no score on either side (it was 0 → 0 +0 before); 7 of 10 unanswered
+    assert (first.by_essential[3], latest.by_essential[3], alpha.change(3)) == (None, None, None)
+    assert sum(n is None for n in latest.by_essential.values()) == 7
 
 
 def test_an_assessment_with_nothing_answered_has_no_total(world):
-    from tests.programme_world import _answers
-
     # Betatown opens a second assessment; its only row has no score yet
     _answers(world.cities["Betatown"], 2, {"P3.1": None})
     beta = build_report(world.programme, TODAY).resilience.cities[1]
