@@ -17,8 +17,9 @@ a3 1→1, a4 0→1, a5 2→2, a6 pre-test only (1/2), a7 0→2; b1..b3 1→2; g1
 Completed M1 (all lessons and a passed final): a1, a2, b1, g1, g2 (a3 has the lessons, no pass).
 Certificates: a1 in A1. Sessions held: A1 two (a1..a5 present + a6 absent; a1..a3 present) and
 one in the future; B1 one (b1..b3 present).
-Scorecards (preliminary): Alphaville #1 P1.1=1 P1.2=2 P5.1=0, #2 P1.1=2 P1.2=2 P5.1=3 P2.1=1;
-Betatown #1 P3.1=2; Gammaport (private) #1 every question 3 except P10.2=2 → 140 / 141.
+Scorecards (preliminary): Alphaville #1 P1.1=1 P1.2=2 P5.1=0 (Essential 5 scored 0, Essential 2
+not answered), #2 P1.1=2 P1.2=2 P5.1=3 P2.1=1 and a row for P2.2 without a score (a comment only:
+not answered); Betatown #1 P3.1=2; Gammaport (private) #1 every question 3 except P10.2=2 → 140 / 141.
 """
 
 from __future__ import annotations
@@ -100,12 +101,19 @@ def _attempt(user: User, quiz: Quiz, kind: str, right: int, at: datetime, number
     )
 
 
-def _answers(city: City, sequence: int, scores: dict[str, int]) -> None:
+def _answers(city: City, sequence: int, scores: dict[str, int | None]) -> None:
     assessment = Assessment(city_id=city.id, sequence=sequence, status="closed" if sequence == 1 else "open")
     db.session.add(assessment)
     db.session.flush()
     for question_id, score in scores.items():
-        db.session.add(AssessmentAnswer(assessment_id=assessment.id, question_id=question_id, score=score))
+        db.session.add(
+            AssessmentAnswer(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                score=score,
+                comments="" if score is not None else "To discuss with the water bureau.",
+            )
+        )
 
 
 def build_world(manager: User | None = None) -> World:
@@ -198,7 +206,7 @@ def build_world(manager: User | None = None) -> World:
     marks += [(s3, "a1", True)]  # a future session's mark does not count
     db.session.add_all(Attendance(session_id=s.id, user_id=u[k].id, present=p) for s, k, p in marks)
     _answers(cities["Alphaville"], 1, {"P1.1": 1, "P1.2": 2, "P5.1": 0})
-    _answers(cities["Alphaville"], 2, {"P1.1": 2, "P1.2": 2, "P5.1": 3, "P2.1": 1})
+    _answers(cities["Alphaville"], 2, {"P1.1": 2, "P1.2": 2, "P5.1": 3, "P2.1": 1, "P2.2": None})
     _answers(cities["Betatown"], 1, {"P3.1": 2})
     everything = dict.fromkeys(db.session.scalars(select(ScorecardQuestion.id)), 3)
     _answers(cities["Gammaport"], 1, everything | {"P10.2": 2})

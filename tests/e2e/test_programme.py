@@ -67,6 +67,20 @@ def test_manager_opens_prints_and_downloads(page: Page, live_app, lang: str):
     assert (
         "Gammaport" not in page.locator("#resilience-caption").locator("xpath=ancestor::table").inner_text()
     )
+    shots = ARTIFACTS / "programme"
+    shots.mkdir(parents=True, exist_ok=True)
+    resilience = page.locator("#resilience-caption").locator("xpath=ancestor::div[1]")
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator("section[aria-labelledby=resilience-heading]").screenshot(
+            path=str(shots / f"resilience-{lang}-{width}.png")
+        )
+        # the city's total and how many questions were answered are on screen before any scrolling
+        answered = resilience.locator("td[data-figure=answered]").first.bounding_box()
+        assert answered["x"] + answered["width"] <= width, (width, answered)
+    # on a desktop the whole table fits: the ten Essentials too
+    assert resilience.evaluate("e => e.scrollWidth <= e.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
     require_axe()
     found = {"programme": axe_violations(page)}
     # on a phone each chart keeps a readable size and scrolls inside its own (focusable) frame

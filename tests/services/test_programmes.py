@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.programme_world import build_world
+from tests.programme_world import _answers, build_world
 from training.extensions import db
 from training.models import (
     CohortMember,
@@ -216,16 +216,44 @@ def test_an_attempts_results_count_per_essential_without_questions_gone_from_the
 def test_resilience_first_and_latest_of_sharing_cities_only(report, world):
     res = report.resilience
     assert res.max_total == 141 and res.maximum[1] == 9 and res.maximum[8] == 27
+    assert res.question_total == 47 and res.questions[1] == 3 and res.questions[8] == 9
     assert res.private == 1
     assert [c.city_id for c in res.cities] == [world.cities["Alphaville"].id, world.cities["Betatown"].id]
     alpha, beta = res.cities
     assert alpha.label("en") == "Alphaville" and alpha.letter == ""
+    # first: P1.1=1 P1.2=2 P5.1=0 → 3 answered, 1+2+0 = 3; latest: P1.1=2 P1.2=2 P5.1=3 P2.1=1
+    # (P2.2's row has no score: not answered) → 4 answered, 2+2+3+1 = 8
     assert (alpha.first.total, alpha.latest.total, alpha.change()) == (3, 8, 5)
+    assert (alpha.first.answered, alpha.latest.answered) == (3, 4)
     assert (alpha.first.by_essential[1], alpha.latest.by_essential[1], alpha.change(1)) == (3, 4, 1)
-    assert (alpha.first.by_essential[5], alpha.latest.by_essential[5], alpha.change(5)) == (0, 3, 3)
-    assert (alpha.first.by_essential[2], alpha.latest.by_essential[2]) == (0, 1)
+    assert (alpha.first.answered_by_essential[1], alpha.latest.answered_by_essential[1]) == (2, 2)
     assert beta.label("en") == "City A" and beta.label("zh") == "城市A"
+    # one assessment (P3.1=2): first = latest
     assert (beta.first.total, beta.latest.total, beta.change()) == (2, 2, 0)
+    assert (beta.first.by_essential[3], beta.change(3), beta.first.answered) == (2, 0, 1)
+
+
+def test_an_essential_scored_0_is_a_figure_and_one_not_answered_is_none(report):
+    alpha = report.resilience.cities[0]
+    # Essential 5 in the first assessment: P5.1 scored 0 — a score of 0, answered once, and a change
+    assert (alpha.first.by_essential[5], alpha.first.answered_by_essential[5]) == (0, 1)
+    assert (alpha.latest.by_essential[5], alpha.change(5)) == (3, 3)
+    # Essential 2 in the first assessment: nothing answered — no score, so no change to 1
+    first, latest = alpha.first, alpha.latest
+    assert (first.by_essential[2], first.answered_by_essential[2]) == (None, 0)
+    assert (latest.by_essential[2], latest.answered_by_essential[2], alpha.change(2)) == (1, 1, None)
+    # Essential 3 in neither: no score on either side (it was 0 → 0 +0 before); 7 of 10 unanswered
+    assert (first.by_essential[3], latest.by_essential[3], alpha.change(3)) == (None, None, None)
+    assert sum(n is None for n in latest.by_essential.values()) == 7
+
+
+def test_an_assessment_with_nothing_answered_has_no_total(world):
+    # Betatown opens a second assessment; its only row has no score yet
+    _answers(world.cities["Betatown"], 2, {"P3.1": None})
+    beta = build_report(world.programme, TODAY).resilience.cities[1]
+    assert (beta.first.total, beta.first.answered) == (2, 1)
+    assert (beta.latest.total, beta.latest.answered, beta.latest.by_essential[3]) == (None, 0, None)
+    assert beta.change() is None and beta.change(3) is None  # not 2 → 0, −2
 
 
 def test_recommended_against_taken_modules(report):

@@ -4,6 +4,11 @@ training and the weakest Essentials line up (modules recommended vs modules take
 
 Private cities are left out before anything of their scorecard is read: no query here reads an
 assessment of a city that does not share. Anonymised cities are shown under a letter.
+
+Only what was answered is a figure. A question scored 0 counts 0; a question not answered (no
+answer row, or a row without a score) counts nothing: an Essential none of whose questions was
+answered has no score (None, not 0), the total is the sum over the questions answered and says how
+many they were, and a change is given only where both assessments have a score.
 """
 
 from __future__ import annotations
@@ -25,12 +30,15 @@ from training.services.scorecard import MAX_SCORE, QUESTION_TEXTS, EssentialRow,
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One assessment's scores: per Essential (1..10) and in total, with their maximum."""
+    """One assessment's scores per Essential (1..10) and in total, each with how many questions
+    were answered: a score is the sum over the answered questions, None when none was."""
 
     sequence: int
     started_at: object
-    by_essential: dict[int, int]
-    total: int
+    by_essential: dict[int, int | None]
+    answered_by_essential: dict[int, int]
+    total: int | None
+    answered: int  # questions answered, of all the preliminary questions
 
 
 @dataclass
@@ -52,8 +60,12 @@ class CityResilience:
         if self.first is None or self.latest is None:
             return None
         if essential is None:
-            return self.latest.total - self.first.total
-        return self.latest.by_essential[essential] - self.first.by_essential[essential]
+            first, latest = self.first.total, self.latest.total
+        else:
+            first, latest = self.first.by_essential[essential], self.latest.by_essential[essential]
+        if first is None or latest is None:
+            return None  # nothing answered on one side: no change to tell
+        return latest - first
 
     @property
     def recommended_taken(self) -> list[Module]:
@@ -66,17 +78,25 @@ class Resilience:
     essentials: list[Essential]
     maximum: dict[int, int]  # Essential -> maximum score (3 × questions)
     max_total: int
+    questions: dict[int, int]  # Essential -> how many preliminary questions it has
+    question_total: int  # 47
     cities: list[CityResilience]  # named first (by name), then anonymised (by letter)
     private: int  # how many of the programme's cities keep their scorecard private
 
 
 def _snapshot(assessment: Assessment, scores: dict[str, int | None], questions) -> Snapshot:
-    by_essential = dict.fromkeys(range(1, 11), 0)
+    summed: dict[int, int] = dict.fromkeys(range(1, 11), 0)
+    answered: dict[int, int] = dict.fromkeys(range(1, 11), 0)
     for question in questions:
-        by_essential[question.essential_number] = by_essential.get(question.essential_number, 0) + (
-            scores.get(question.id) or 0
-        )
-    return Snapshot(assessment.sequence, assessment.started_at, by_essential, sum(by_essential.values()))
+        score = scores.get(question.id)
+        if score is None:  # not answered: no figure, not a 0
+            continue
+        summed[question.essential_number] = summed.get(question.essential_number, 0) + score
+        answered[question.essential_number] = answered.get(question.essential_number, 0) + 1
+    by_essential: dict[int, int | None] = {n: summed[n] if answered[n] else None for n in summed}
+    count = sum(answered.values())
+    total = sum(summed.values()) if count else None
+    return Snapshot(assessment.sequence, assessment.started_at, by_essential, answered, total, count)
 
 
 def _card(essentials, questions, scores: dict[str, int | None]) -> Scorecard:
@@ -99,12 +119,19 @@ def build_resilience(data: ProgrammeData) -> Resilience:
             .order_by(ScorecardQuestion.essential_number, ScorecardQuestion.position)
         )
     )
-    maximum: dict[int, int] = defaultdict(int)
+    counts: dict[int, int] = defaultdict(int)
     for question in questions:
-        maximum[question.essential_number] += MAX_SCORE
+        counts[question.essential_number] += 1
+    maximum = {n: MAX_SCORE * count for n, count in counts.items()}
     private = len(data.cities) - len(sharing)
+
+    def resilience(cities: list[CityResilience]) -> Resilience:
+        return Resilience(
+            essentials, maximum, sum(maximum.values()), dict(counts), len(questions), cities, private
+        )
+
     if not sharing:
-        return Resilience(essentials, dict(maximum), sum(maximum.values()), [], private)
+        return resilience([])
     assessments: dict[int, list[Assessment]] = defaultdict(list)
     for assessment in db.session.scalars(
         select(Assessment)
@@ -147,4 +174,4 @@ def build_resilience(data: ProgrammeData) -> Resilience:
         entry.taken = [m for m in modules if m.id in taken_by_city[city.id]]
         result.append(entry)
     result.sort(key=lambda r: (r.level == ANONYMISED, len(r.letter), r.letter or r.name["en"]))
-    return Resilience(essentials, dict(maximum), sum(maximum.values()), result, private)
+    return resilience(result)

@@ -93,6 +93,15 @@ METHODS = [
         "享的城市不列入。",
     ),
     (
+        "Scores add up the questions answered, and the sheet gives how many they were: a q"
+        "uestion scored 0 counts 0, a question not answered counts nothing. An Essential "
+        "(or an assessment) with no question answered has no score (empty cell, not 0); t"
+        "he change is given only where both assessments have a score.",
+        "得分为已作答题目的得分之和，表中列出已答题数：得0分的题目计0分，未作答的题目"
+        "不计入。某要素（或某次评估）没有任何已答题目时不计得分（单元格留空，而非0）；"
+        "只有首次与最近一次评估都有得分时才给出变化。",
+    ),
+    (
         "Modules recommended: modules serving the three weakest Essentials of the latest "
         "assessment (the rule of the scorecard page); taken: modules assigned in the city"
         "'s programme cohorts.",
@@ -147,6 +156,51 @@ def _gain_rows(report: ProgrammeReport, by: str) -> list[list[CellValue]]:
     return rows
 
 
+RESILIENCE_HEADERS = [
+    H["city"],
+    H["sharing"],
+    H["essential"],
+    H["maximum"],
+    "Questions / 题数",
+    H["first_no"],
+    "First: questions answered / 首次：已答题数",
+    H["first"],
+    H["latest_no"],
+    "Latest: questions answered / 最近：已答题数",
+    H["latest"],
+    H["change"],
+]
+
+
+def _resilience_sheet(workbook: Workbook, res) -> None:
+    """A row per sharing city and Essential, and its total: the questions answered in the first
+    and the latest assessment, and the sum of their scores — an empty cell, not 0, where none was
+    answered; the change only where both have a score."""
+    rows: list[list[CellValue]] = []
+    for city in res.cities:
+        label = (
+            f"{city.name['en']} / {city.name['zh']}"
+            if city.name["zh"] != city.name["en"]
+            else city.name["en"]
+        )
+        first, latest = city.first, city.latest
+        for number in [*(e.number for e in res.essentials), None]:
+            if number is None:
+                head = [TOTAL, res.max_total, res.question_total]
+            else:
+                head = [number, res.maximum.get(number, 0), res.questions.get(number, 0)]
+            if first is None or latest is None:
+                rows.append([label, SHARED_AS[city.level], *head, None, None, None, None, None, None, None])
+                continue
+
+            def pick(s, n=number):
+                return (s.answered, s.total) if n is None else (s.answered_by_essential[n], s.by_essential[n])
+
+            rows.append([label, SHARED_AS[city.level], *head, first.sequence, *pick(first), latest.sequence,
+                         *pick(latest), city.change(number)])  # fmt: skip
+    _sheet(workbook, "Resilience 韧性", RESILIENCE_HEADERS, rows)
+
+
 def build_workbook(report: ProgrammeReport) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -188,34 +242,7 @@ def build_workbook(report: ProgrammeReport) -> bytes:
         _gain_rows(report, "essential"),
     )
     res = report.resilience
-    rows = []
-    for city in res.cities:
-        label = (
-            f"{city.name['en']} / {city.name['zh']}"
-            if city.name["zh"] != city.name["en"]
-            else city.name["en"]
-        )
-        first, latest = city.first, city.latest
-        for number in [*(e.number for e in res.essentials), None]:
-            maximum = res.max_total if number is None else res.maximum.get(number, 0)
-            if first is None or latest is None:
-                rows.append(
-                    [label, SHARED_AS[city.level], number or TOTAL, maximum, None, None, None, None, None]
-                )
-                continue
-            pick = (lambda s: s.total) if number is None else (lambda s, n=number: s.by_essential[n])
-            rows.append([label, SHARED_AS[city.level], number or TOTAL, maximum, first.sequence, pick(first),
-                         latest.sequence, pick(latest), city.change(number)])  # fmt: skip
-    _sheet(
-        workbook,
-        "Resilience 韧性",
-        [
-            H[k]
-            for k in ("city", "sharing", "essential", "maximum", "first_no", "first", "latest_no", "latest")
-        ]
-        + [H["change"]],
-        rows,
-    )
+    _resilience_sheet(workbook, res)
     _sheet(
         workbook,
         "Modules 模块建议",

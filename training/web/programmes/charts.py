@@ -32,9 +32,14 @@ def gain_chart(report: ProgrammeReport, locale: str) -> HChart:
 
 
 def resilience_chart(report: ProgrammeReport, locale: str) -> HChart:
+    """A bar per assessment that has answered questions: no bar (not a bar of 0) for one with
+    none, and a note when neither has any."""
     res = report.resilience
     rows = []
     for city in res.cities:
-        values = [None, None] if city.first is None else [float(city.first.total), float(city.latest.total)]
-        rows.append((city.label(locale), values, _("no assessment")))
+        if city.first is None or city.latest is None:
+            rows.append((city.label(locale), [None, None], _("no assessment")))
+            continue
+        values = [None if s.total is None else float(s.total) for s in (city.first, city.latest)]
+        rows.append((city.label(locale), values, _("no question answered")))
     return hbar_chart(rows, res.max_total or 1, [_("first assessment"), _("latest assessment")])
