@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.programme_world import build_world
+from tests.programme_world import K1, K2, build_world
 from training.extensions import db
 from training.models import (
     CohortMember,
@@ -202,6 +202,36 @@ def test_a_trainee_in_two_cities_with_other_modules_counts_once_in_all_modules(w
     e3 = learning.overall.by_essential[3]
     assert (e3.trainees, e3.mean_pre, e3.too_few) == (1, None, True)
     assert learning.overall.by_essential[2].trainees == 14
+
+
+def test_the_first_pre_test_and_latest_final_go_by_time_then_id_not_by_insertion(world):
+    """The report picks a trainee's first pre-test and latest final itself (no ORDER BY): an
+    earlier pre-test stored later, and two finals at the same moment (the later stored wins)."""
+    quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == world.m1.id))
+    g1 = world.users["g1"]  # 0/2 at t0 (2 March 2021, 9:00), 2/2 two days later
+    tries = (
+        (QuizAttempt.PRETEST, 3, 2, datetime(2021, 3, 1, 9, 0)),  # a day earlier: the first, stored last
+        (QuizAttempt.FINAL, 2, 1, datetime(2021, 3, 4, 9, 0)),  # as late as the 2/2 one, stored later: latest
+    )
+    for kind, number, right, at in tries:
+        db.session.add(
+            QuizAttempt(user_id=g1.id, quiz_id=quiz.id, kind=kind, number=number, content_version="t",
+                        question_keys=[K1, K2], results={K1: right >= 1, K2: right >= 2}, correct=right,
+                        total=2, percent=50 * right, passed=right == 2, submitted_at=at)
+        )  # fmt: skip
+    db.session.commit()
+    learning = build_report(world.programme, TODAY).learning
+    gamma = next(c.table for c in learning.cities if c.city.name_en == "Gammaport")
+    # Gammaport: g1 now 2/2 → 1/2, g2..g5 0/2 → 2/2
+    assert fig(gamma.by_module[world.m1.id]) == (5, 20.0, 90.0)
+    assert fig(gamma.by_essential[2]) == (5, 20.0, 100.0)  # K1: right in g1's new pre-test and final
+    assert fig(gamma.by_essential[8]) == (5, 20.0, 80.0)  # K2: right in g1's new pre-test, not in the final
+    m1 = learning.overall.by_module[world.m1.id]
+    assert (m1.trainees, m1.mean_pre, m1.mean_post) == (14, pytest.approx(450 / 14), pytest.approx(1250 / 14))
+
+
+def fig(figure) -> tuple:
+    return (figure.trainees, figure.mean_pre, figure.mean_post)
 
 
 def test_an_attempts_results_count_per_essential_without_questions_gone_from_the_quiz():
