@@ -89,17 +89,29 @@ class _Tallies:
         self.users: set[int] = set()
         self.essentials: dict[int, dict[int, list[int]]] = defaultdict(dict)
 
-    def add(self, user_id: int, module_id: int, tested: Tested) -> None:
-        self.pre[module_id].append(100 * tested.pre_correct / tested.pre_total)
-        self.post[module_id].append(100 * tested.post_correct / tested.post_total)
-        self.users.add(user_id)
-        for slot, by_essential in ((0, tested.pre_by_essential), (2, tested.post_by_essential)):
-            for essential, (right, asked) in by_essential.items():
-                tally = self.essentials[essential].get(user_id)
+    def add(self, pairs: dict[tuple[int, int], Tested]) -> None:
+        """Count each trainee–module pair once (a dict: a pair cannot come twice)."""
+        pre, post, users, essentials = self.pre, self.post, self.users, self.essentials
+        for (user_id, module_id), (pc, pt, pre_by, qc, qt, post_by) in pairs.items():
+            pre[module_id].append(100 * pc / pt)
+            post[module_id].append(100 * qc / qt)
+            users.add(user_id)
+            for essential, (right, asked) in pre_by.items():
+                per_user = essentials[essential]
+                tally = per_user.get(user_id)
                 if tally is None:
-                    tally = self.essentials[essential][user_id] = [0, 0, 0, 0]
-                tally[slot] += right
-                tally[slot + 1] += asked
+                    per_user[user_id] = [right, asked, 0, 0]
+                else:
+                    tally[0] += right
+                    tally[1] += asked
+            for essential, (right, asked) in post_by.items():
+                per_user = essentials[essential]
+                tally = per_user.get(user_id)
+                if tally is None:
+                    per_user[user_id] = [0, 0, right, asked]
+                else:
+                    tally[2] += right
+                    tally[3] += asked
 
     @classmethod
     def merged(cls, parts: list[_Tallies]) -> _Tallies:
@@ -137,26 +149,33 @@ class _Tallies:
 
 
 def build_learning(data: ProgrammeData) -> Learning:
+    """Each city's tallies once, over the trainee–module pairs that were tested; the
+    all-cities table adds them up, unless a tested pair is in two cities (then it is counted
+    once over their union)."""
     modules = data.programme_modules()
-    pairs_by_city: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    tested = data.tested
+    tested_by_city: dict[int, dict[tuple[int, int], Tested]] = defaultdict(dict)
     for cohort in data.cohorts:
+        assigned = data.assigned.get(cohort.id)
+        if not assigned:
+            continue
+        pairs = tested_by_city[cohort.city_id]
         for user_id in data.members.get(cohort.id, []):
-            for module_id in data.assigned.get(cohort.id, []):
-                pairs_by_city[cohort.city_id].add((user_id, module_id))
-
-    def tallies(pairs: set[tuple[int, int]]) -> _Tallies:
-        found = _Tallies()
-        for user_id, module_id in pairs:
-            tested = data.tested.get((user_id, module_id))
-            if tested is not None:
-                found.add(user_id, module_id, tested)
-        return found
-
-    by_city = {city.id: tallies(pairs_by_city.get(city.id, set())) for city in data.cities}
-    every = set().union(*pairs_by_city.values())
-    if len(every) == sum(len(pairs) for pairs in pairs_by_city.values()):
+            for module_id in assigned:
+                found = tested.get((user_id, module_id))
+                if found is not None:
+                    pairs[user_id, module_id] = found
+    by_city = {}
+    for city in data.cities:
+        by_city[city.id] = _Tallies()
+        by_city[city.id].add(tested_by_city.get(city.id, {}))
+    every: dict[tuple[int, int], Tested] = {}
+    for pairs in tested_by_city.values():
+        every.update(pairs)
+    if len(every) == sum(len(pairs) for pairs in tested_by_city.values()):
         overall = _Tallies.merged(list(by_city.values()))  # no pair in two cities: add them up
     else:
-        overall = tallies(every)  # a trainee took a module in two cities: counted once
+        overall = _Tallies()
+        overall.add(every)  # a trainee took a module in two cities: counted once
     cities = [CityGain(city, by_city[city.id].table(modules)) for city in data.cities]
     return Learning(modules, overall.table(modules), cities)

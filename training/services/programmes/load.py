@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Text, cast, func, select
 
@@ -42,10 +43,10 @@ def cohort_year(cohort: Cohort) -> int:
 EssentialTally = dict[int, tuple[int, int]]
 
 
-@dataclass(frozen=True, slots=True)
-class Tested:
+class Tested(NamedTuple):
     """A trainee's first pre-test and latest final attempt on a module's quiz (both with at
-    least one question): questions right, asked, and the same per Essential."""
+    least one question): questions right, asked, and the same per Essential. (A named tuple:
+    one is made per trainee and module, thousands per report.)"""
 
     pre_correct: int
     pre_total: int
@@ -107,7 +108,11 @@ class ProgrammeData:
 
 
 def load_programme(programme: Programme, today: date | None = None) -> ProgrammeData:
-    """The programme's cities, cohorts, members and their learning records: 14 queries."""
+    """The programme's cities, cohorts, members and their learning records: 14 queries.
+
+    Cities, cohorts and modules are loaded as objects (the pages show them; the first query
+    flushes the session as any ORM query does); everything else is columns, read through the
+    session's connection without the ORM's row handling (docs/programmes.md, Speed)."""
     today = today or utcnow().date()
     cities = list(
         db.session.scalars(
@@ -127,21 +132,22 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
     )
     cohort_ids = [c.id for c in cohorts]
     modules = list(db.session.scalars(select(Module).where(Module.active).order_by(Module.position)))
+    run = db.session.connection().execute
     assigned: dict[int, list[int]] = defaultdict(list)
     members: dict[int, list[int]] = defaultdict(list)
     organisation: dict[int, str] = {}
     if cohort_ids:
-        for cohort_id, module_id in db.session.execute(
+        for cohort_id, module_id in run(
             select(CohortModule.cohort_id, CohortModule.module_id)
             .where(CohortModule.cohort_id.in_(cohort_ids))
             .order_by(CohortModule.position)
         ):
             assigned[cohort_id].append(module_id)
-        for cohort_id, user_id, org in db.session.execute(
+        for cohort_id, user_id, org in run(
             select(CohortMember.cohort_id, CohortMember.user_id, User.organisation)
             .join(User, User.id == CohortMember.user_id)
             .where(CohortMember.cohort_id.in_(cohort_ids))
-        ):
+        ).all():
             members[cohort_id].append(user_id)
             organisation[user_id] = org or ""
     member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id.in_(cohort_ids))
@@ -152,39 +158,14 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
     lessons_done: dict[tuple[int, int], int] = {}
     quiz_modules: set[int] = set()
     if module_ids:
-        for module_id, key, essential in db.session.execute(
+        for module_id, key, essential in run(
             select(Quiz.module_id, Question.key, Question.essential)
             .join(Quiz, Quiz.id == Question.quiz_id)
             .where(Quiz.module_id.in_(module_ids))
         ):
             essential_of[module_id][key] = essential
             quiz_modules.add(module_id)
-        first_pre: dict[tuple[int, int], tuple] = {}
-        last_post: dict[tuple[int, int], tuple] = {}
-        rows = db.session.execute(
-            select(
-                QuizAttempt.user_id,
-                Quiz.module_id,
-                QuizAttempt.kind,
-                QuizAttempt.correct,
-                QuizAttempt.total,
-                QuizAttempt.passed,
-                cast(QuizAttempt.results, Text),  # as stored; decoded below, only where used
-            )
-            .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-            .where(Quiz.module_id.in_(module_ids), QuizAttempt.user_id.in_(member_ids))
-            .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
-        )
-        for user_id, module_id, kind, correct, total, was_passed, results in rows:
-            key = (user_id, module_id)
-            if kind == QuizAttempt.PRETEST:
-                if total and key not in first_pre:
-                    first_pre[key] = (correct, total, results)
-            elif kind == QuizAttempt.FINAL:
-                if was_passed:
-                    passed.add(key)
-                if total:
-                    last_post[key] = (correct, total, results)
+        first_pre, last_post = _first_pre_and_last_post(run, module_ids, member_ids, passed)
         # Results are tallied once per distinct text and module: attempts with the same answers
         # right and wrong (common: everything right) share one decoding.
         decoded: dict[tuple[int, str | None], EssentialTally] = {}
@@ -195,23 +176,25 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
                 found = decoded[module_id, raw] = _by_essential(raw, essential_of.get(module_id, {}))
             return found
 
-        for key in first_pre.keys() & last_post.keys():
-            (pc, pt, pr), (qc, qt, qr) = first_pre[key], last_post[key]
-            tested[key] = Tested(pc, pt, by_essential(key[1], pr), qc, qt, by_essential(key[1], qr))
+        for key, (_, _, pc, pt, pr) in first_pre.items():
+            post = last_post.get(key)
+            if post is not None:
+                _, _, qc, qt, qr = post
+                tested[key] = Tested(pc, pt, by_essential(key[1], pr), qc, qt, by_essential(key[1], qr))
         quiz_modules |= set(db.session.scalars(select(Quiz.module_id).where(Quiz.module_id.in_(module_ids))))
         lessons_done = {
             (user_id, module_id): n
-            for user_id, module_id, n in db.session.execute(
+            for user_id, module_id, n in run(
                 select(LessonCompletion.user_id, Lesson.module_id, func.count(LessonCompletion.id))
                 .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
                 .where(
                     Lesson.active, Lesson.module_id.in_(module_ids), LessonCompletion.user_id.in_(member_ids)
                 )
                 .group_by(LessonCompletion.user_id, Lesson.module_id)
-            )
+            ).all()
         }
     lessons_total = dict(
-        db.session.execute(
+        run(
             select(Lesson.module_id, func.count(Lesson.id)).where(Lesson.active).group_by(Lesson.module_id)
         ).all()
     )
@@ -220,7 +203,7 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
     present: dict[int, int] = {}
     if cohort_ids:
         certificates = dict(
-            db.session.execute(
+            run(
                 select(Certificate.cohort_id, func.count(Certificate.id))
                 .where(Certificate.cohort_id.in_(cohort_ids))
                 .group_by(Certificate.cohort_id)
@@ -228,14 +211,14 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
         )
         held = (CohortSession.cohort_id.in_(cohort_ids), CohortSession.held_on <= today)
         sessions = dict(
-            db.session.execute(
+            run(
                 select(CohortSession.cohort_id, func.count(CohortSession.id))
                 .where(*held)
                 .group_by(CohortSession.cohort_id)
             ).all()
         )
         present = dict(
-            db.session.execute(
+            run(
                 select(CohortSession.cohort_id, func.count(Attendance.id))
                 .join(Attendance, Attendance.session_id == CohortSession.id)
                 .where(*held, Attendance.present)
@@ -260,3 +243,49 @@ def load_programme(programme: Programme, today: date | None = None) -> Programme
         present=present,
         quiz_modules=quiz_modules,
     )
+
+
+# submitted at, id, questions right, asked, results as stored (JSON text)
+Attempt = tuple[datetime, int, int, int, str | None]
+
+
+def _first_pre_and_last_post(
+    run, module_ids: list[int], member_ids, passed: set[tuple[int, int]]
+) -> tuple[dict[tuple[int, int], Attempt], dict[tuple[int, int], Attempt]]:
+    """(user, module) -> the first pre-test and the latest final with at least one question,
+    by submission time then id; adds to `passed` the pairs with a passed final. One query.
+
+    The earliest and latest are picked here rather than by an ORDER BY: sorting 12,000 rows
+    with their results text spilled to disk on PostgreSQL (docs/programmes.md, Speed)."""
+    first_pre: dict[tuple[int, int], Attempt] = {}
+    last_post: dict[tuple[int, int], Attempt] = {}
+    pretest, final = QuizAttempt.PRETEST, QuizAttempt.FINAL
+    for user_id, module_id, kind, correct, total, was_passed, results, at, attempt_id in run(
+        select(
+            QuizAttempt.user_id,
+            Quiz.module_id,
+            QuizAttempt.kind,
+            QuizAttempt.correct,
+            QuizAttempt.total,
+            QuizAttempt.passed,
+            cast(QuizAttempt.results, Text),  # as stored; decoded by the caller, only where used
+            QuizAttempt.submitted_at,
+            QuizAttempt.id,
+        )
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(Quiz.module_id.in_(module_ids), QuizAttempt.user_id.in_(member_ids))
+    ).all():
+        key = (user_id, module_id)
+        if kind == pretest:
+            if total:
+                found = first_pre.get(key)
+                if found is None or (at, attempt_id) < found[:2]:
+                    first_pre[key] = (at, attempt_id, correct, total, results)
+        elif kind == final:
+            if was_passed:
+                passed.add(key)
+            if total:
+                found = last_post.get(key)
+                if found is None or (at, attempt_id) > found[:2]:
+                    last_post[key] = (at, attempt_id, correct, total, results)
+    return first_pre, last_post

@@ -59,6 +59,8 @@ def build_reach(data: ProgrammeData) -> Reach:
     all_trainees: set[int] = set()
     all_completed: set[tuple[int, int]] = set()
     total = ReachRow(None, None)
+    # each person's department key once (not once per row they count in)
+    department = {user_id: department_key(typed) for user_id, typed in data.organisation.items()}
     order = sorted(by_key, key=lambda k: (cities[k[0]].name_en, k[1]))
     for city_id, year in order:
         row = ReachRow(cities[city_id], year)
@@ -77,7 +79,7 @@ def build_reach(data: ProgrammeData) -> Reach:
             row.present += data.present.get(cohort.id, 0)
             row.possible += held * len(members)
         row.trainees = len(trainees)
-        row.departments = len({department_key(data.organisation.get(u, "")) for u in trainees} - {""})
+        row.departments = len({department.get(u, "") for u in trainees} - {""})
         row.modules_completed = len(completed)
         rows.append(row)
         all_trainees |= trainees
@@ -85,7 +87,7 @@ def build_reach(data: ProgrammeData) -> Reach:
         for name in ("certificates", "sessions", "present", "possible"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     total.trainees = len(all_trainees)
-    total.departments = len({department_key(data.organisation.get(u, "")) for u in all_trainees} - {""})
+    total.departments = len({department.get(u, "") for u in all_trainees} - {""})
     total.modules_completed = len(all_completed)
     modules = data.programme_modules()
     return Reach(rows, total, modules, _departments(data, all_trainees, all_completed, modules))
@@ -99,11 +101,14 @@ def _departments(data: ProgrammeData, trainees: set[int], completed: set[tuple[i
         key = department_key(typed)
         names.setdefault(key, typed)
         people[key].add(user_id)
+    done: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # key -> module -> people
+    for user_id, module_id in completed:  # each (person, module) once
+        done[department_key(data.organisation.get(user_id, ""))][module_id] += 1
     rows = []
     for key, users in people.items():
         row = DepartmentRow(names[key], len(users))
         for module in modules:
-            row.completed[module.id] = sum(1 for u in users if (u, module.id) in completed)
+            row.completed[module.id] = done[key][module.id]
         rows.append(row)
     # The most represented first; people without a department last.
     rows.sort(key=lambda r: (r.name == "", -r.trainees, r.name.casefold()))
