@@ -122,3 +122,17 @@ def test_a_latest_assessment_with_nothing_answered_yet_shows_no_total_and_no_bar
     sheet = next(s for s in book.worksheets if s.title.startswith("Resilience"))
     total = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "City A / 城市A" and r[2] == TOTAL)
     assert total[3:] == (141, 47, 1, 1, 2, 2, 0, None, None)
+
+
+@pytest.mark.parametrize(("lang", "sep", "wrong"), [("zh", "、", "; "), ("en", "; ", "、")])
+def test_the_lists_of_modules_read_as_lists_in_each_language(client, login, world, lang, sep, wrong):
+    """Alphaville has several modules recommended: listed with 、 in Chinese, with ; in English."""
+    login(world.manager)
+    page = _page(client, world, lang)
+    table = page.split('id="recommended-caption"', 1)[1].split("</table>", 1)[0]
+    row = re.search(r'<tr><th scope="row">Alphaville</th>(.*?)</tr>', table, re.S)
+    assert row
+    cells = [_visible(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
+    weakest, recommended = cells[0], cells[1]
+    assert weakest == ("2、1、5" if lang == "zh" else "2, 1, 5")
+    assert sep in recommended and wrong not in " ".join(cells)
