@@ -15,7 +15,6 @@ from training.services import (
     cohort_invitations,
     cohort_records,
     cohort_roster,
-    cohort_sessions,
     cohorts,
     exports,
     learning,
@@ -28,8 +27,7 @@ from training.services.progress_matrix import build_cohort_matrix, sort_and_filt
 from training.services.recommendations import recommend
 from training.web.access import role_required
 from training.web.cohorts import bp
-from training.web.cohorts.forms import CityRequestForm, CohortForm, InviteForm, JoinForm, SessionForm
-from training.web.cohorts.sessions import session_values
+from training.web.cohorts.forms import CityRequestForm, CohortForm, InviteForm, JoinForm
 from training.web.public_links import external_url
 
 STAFF = ("trainer", "admin")
@@ -249,42 +247,6 @@ def set_joining(cohort_id: int):
         cohorts.set_joining(cohort, is_open)
         flash(_("Joining is open.") if is_open else _("Joining is closed."), "success")
     return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
-
-
-@bp.route("/<int:cohort_id>/sessions", methods=["GET", "POST"])
-@role_required(*STAFF)
-def sessions(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    form = SessionForm()
-    if form.validate_on_submit():
-        cohort_sessions.add_session(cohort, session_values(form))
-        flash(_("The session is added."), "success")
-        return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
-    members = cohorts.list_members(cohort)
-    return render_template(
-        "cohorts/sessions.html",
-        cohort=cohort,
-        form=form,
-        sessions=cohort_sessions.list_sessions(cohort),
-        members=members,
-        attendance=cohorts.attendance_map(cohort),
-        csrf_form=FlaskForm(),
-    ), (422 if form.errors else 200)
-
-
-@bp.post("/<int:cohort_id>/sessions/<int:session_id>/attendance")
-@role_required(*STAFF)
-def attendance(cohort_id: int, session_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    session = cohorts.get_session(cohort, session_id)
-    if session is None:
-        abort(404)
-    if FlaskForm().validate_on_submit():
-        member_ids = [u.id for u in cohorts.list_members(cohort)]
-        present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
-        cohorts.record_attendance(session, present & set(member_ids), member_ids)
-        flash(_("Attendance is saved."), "success")
-    return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
 
 
 # --- trainees joining ----------------------------------------------------------------------
