@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -217,25 +216,6 @@ def matrix(cohort_id: int):
         now=utcnow(),
         form=FlaskForm(),
     )
-
-
-@bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
-@role_required(*STAFF)
-def remove_member(cohort_id: int, user_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    if FlaskForm().validate_on_submit():
-        excluded = cohort_roster.remove_from_cohort(current_user, cohort, user_id)
-        flash(_("The trainee was removed from the cohort; their own progress is kept."), "success")
-        if excluded:
-            flash(
-                ngettext(
-                    "Their %(num)d workshop rating is kept, marked, and no longer counted in the spread.",
-                    "Their %(num)d workshop ratings are kept, marked, and no longer counted in the spread.",
-                    excluded,
-                ),
-                "info",
-            )
-    return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
 
 
 @bp.post("/<int:cohort_id>/joining")
