@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from training.services import cohort_records, cohort_sessions, cohorts
+from training.i18n import current_locale
+from training.services import cohort_records, cohort_sessions, cohorts, name_order
 from training.services.exports import safe_filename
 from training.web.access import role_required
 from training.web.cohorts import bp
@@ -44,7 +45,7 @@ def _managed_session(cohort_id: int, session_id: int):
 def _sessions_page(cohort, form: SessionForm, ticked=None, notice=None, code: int = 200):
     """The sessions page. `ticked` (session id -> member ids) shows one session's boxes as the
     trainer left them rather than as saved, with `notice` (a (kind, text) pair) beside them."""
-    members = cohorts.list_members(cohort)
+    members = name_order.sort_by_name(cohorts.list_members(cohort), current_locale())
     sessions = cohort_sessions.list_sessions(cohort)
     attendance = cohorts.attendance_map(cohort)
     return render_template(

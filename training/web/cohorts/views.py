@@ -17,6 +17,7 @@ from training.services import (
     cohorts,
     exports,
     learning,
+    name_order,
     trainer_cities,
     trainer_home,
 )
@@ -193,7 +194,8 @@ def matrix(cohort_id: int):
     data = build_cohort_matrix(cohort)
     sort = request.args.get("sort", "name")
     only = request.args.get("only", "")
-    rows = sort_and_filter(data, sort, only)
+    locale = current_locale()
+    rows = sort_and_filter(data, sort, only, locale)
     pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     return render_template(
@@ -201,7 +203,7 @@ def matrix(cohort_id: int):
         cohort=cohort,
         matrix=data,
         rows=rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE],
-        members=sort_and_filter(data),  # the Members list: everyone, whatever the table shows
+        members=sort_and_filter(data, locale=locale),  # the Members list: everyone, whatever the table shows
         shown=len(rows),
         page=page,
         pages=pages,
@@ -211,8 +213,12 @@ def matrix(cohort_id: int):
         invite_url=external_url("cohorts.join_link", code=cohort.join_code),
         invite_form=InviteForm(),
         invitations=cohort_invitations.list_invitations(cohort),
-        other_city_members=cohort_roster.list_other_city_members(cohort),
-        holders=cohort_records.list_certificate_holders(cohort),
+        other_city_members=name_order.sort_by_name(
+            cohort_roster.list_other_city_members(cohort), locale, lambda o: o.user.name
+        ),
+        holders=name_order.sort_by_name(
+            cohort_records.list_certificate_holders(cohort), locale, lambda h: h.user.name
+        ),
         now=utcnow(),
         form=FlaskForm(),
     )
