@@ -75,6 +75,9 @@ def test_the_count_in_chinese(client, login, day):
 def test_mark_all_present_ticks_everyone_and_saves_nothing(client, login, day):
     trainer, cohort, people, _held, later = day
     login(trainer)
+    url = f"/cohorts/{cohort.id}/sessions/{later.id}/attendance"
+    # Reloaded (or its language switched), the page goes back to the session.
+    assert client.get(url).headers["Location"].endswith(f"/sessions#session-{later.id}")
     response = client.post(
         f"/cohorts/{cohort.id}/sessions/{later.id}/attendance", data={"mark": "all", "present": []}
     )

@@ -170,6 +170,8 @@ def test_remove_asks_first_saying_what_is_kept(client, login, wuhan):
     cohort, local = wuhan["cohort"], wuhan["local"]
     login(wuhan["trainer"])
     url = f"/cohorts/{cohort.id}/members/{local.id}/remove"
+    # The page is also reached by GET (switching the language reloads it): it only asks.
+    assert f"Remove {local.name} from the cohort?" in client.get(url).get_data(as_text=True)
     response = client.post(url)
     assert response.status_code == 200 and cohorts.is_member(local, cohort)
     html = response.get_data(as_text=True)

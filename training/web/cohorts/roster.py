@@ -54,11 +54,12 @@ def leave(cohort_id: int):
     return redirect(url_for("learn.my_learning"))
 
 
-@bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
+@bp.route("/<int:cohort_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
 @role_required("trainer", "admin")
 def remove_member(cohort_id: int, user_id: int):
-    """Two steps, both POST: the Remove button asks (a page naming the person, saying what is
-    kept); that page's button, with `confirm`, removes."""
+    """Two steps: the Remove button asks (a page naming the person, saying what is kept; also
+    by GET, so that switching the language on it works); that page's button, with `confirm`,
+    removes."""
     cohort = cohorts.get_cohort(cohort_id)
     if cohort is None or not cohorts.can_manage_cohort(current_user, cohort):
         abort(404)
@@ -66,9 +67,9 @@ def remove_member(cohort_id: int, user_id: int):
     if member is None or not cohorts.is_member(member, cohort):
         abort(404)
     form = FlaskForm()
-    if not form.validate_on_submit():  # CSRFProtect refuses first, with its own page
+    if request.method == "POST" and not form.validate_on_submit():  # CSRFProtect refuses first
         abort(400)
-    if request.form.get("confirm") != "1":
+    if request.method == "GET" or request.form.get("confirm") != "1":
         return render_template("cohorts/remove_member.html", cohort=cohort, member=member, form=form)
     excluded = cohort_roster.remove_from_cohort(current_user, cohort, user_id)
     flash(

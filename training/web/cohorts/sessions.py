@@ -76,12 +76,15 @@ def sessions(cohort_id: int):
     return _sessions_page(cohort, form, code=422 if form.errors else 200)
 
 
-@bp.post("/<int:cohort_id>/sessions/<int:session_id>/attendance")
+@bp.route("/<int:cohort_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 @role_required(*STAFF)
 def attendance(cohort_id: int, session_id: int):
     """Save who was present; or ("Mark all present") tick every member without saving, for the
-    trainer to untick those absent."""
+    trainer to untick those absent. GET (the page reloaded, its language switched) goes back to
+    the session on the sessions page."""
     cohort, session = _managed_session(cohort_id, session_id)
+    if request.method == "GET":
+        return redirect(url_for("cohorts.sessions", cohort_id=cohort.id) + f"#session-{session.id}")
     member_ids = [u.id for u in cohorts.list_members(cohort)]
     present = {int(v) for v in request.form.getlist("present") if v.isdigit()} & set(member_ids)
     blank = SessionForm(formdata=None)  # the add-a-session form, empty: this post is not for it
