@@ -11,6 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import axe_violations, require_axe
 from tests.e2e.steps import PASSWORD, click_log_out, log_in, unique_email
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -117,6 +118,7 @@ def _switch(page: Page, lang: str) -> None:
 
 
 def test_a_cohort_of_thirty_in_both_languages(page: Page, live_app, console):
+    require_axe()
     world = _world(live_app)
     cohort, session = world["cohort"], world["session"]
     names = dict(world["people"])
@@ -132,6 +134,7 @@ def test_a_cohort_of_thirty_in_both_languages(page: Page, live_app, console):
     section = page.locator(f"#session-{session}")
     expect(section.locator('input[name="present"]:checked')).to_have_count(30)
     expect(section.locator(".notice")).to_contain_text("nothing is saved yet")
+    assert axe_violations(page) == []
     absent = list(names)[-6:]
     for user_id in absent:
         section.locator(f'input[name="present"][value="{user_id}"]').uncheck()
@@ -157,6 +160,7 @@ def test_a_cohort_of_thirty_in_both_languages(page: Page, live_app, console):
     expect(page.locator("h1")).to_have_text(f"将{name}移出培训班？")
     expect(page.locator("[data-confirm-removal]")).to_contain_text("可以重新将其加入培训班")
     _shoot(page, "remove-confirm-zh")
+    assert axe_violations(page) == []
     _switch(page, "en")
     expect(page.locator("h1")).to_have_text(f"Remove {name} from the cohort?")
     _shoot(page, "remove-confirm-en")
@@ -184,6 +188,7 @@ def test_a_cohort_of_thirty_in_both_languages(page: Page, live_app, console):
     assert hrefs == world["missed"] and world["kept"] not in hrefs
     expect(page.locator("[data-out-of-attempts]")).to_contain_text("请复习以下课时")
     _shoot(page, "out-of-attempts-zh")
+    assert axe_violations(page) == []
     _switch(page, "en")
     expect(page.locator("[data-out-of-attempts]")).to_contain_text("your last attempt missed questions")
     _shoot(page, "out-of-attempts-en")
