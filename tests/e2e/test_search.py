@@ -15,7 +15,7 @@ from tests.e2e.world import HTML_LANG, LANGS, set_anonymous_language
 
 QUERY = {"en": "early warning", "zh": "海绵城市"}
 EXPECTED = {"en": "Risk scenarios and early warning", "zh": "海绵城市建设"}
-LABEL = {"en": "Search lessons, glossary and case studies", "zh": "搜索课程、术语表和案例"}
+LABEL = {"en": "Search lessons, glossary and case studies", "zh": "搜索课时、术语表和案例"}
 
 
 @pytest.mark.parametrize("lang", LANGS)

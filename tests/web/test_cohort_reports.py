@@ -10,6 +10,7 @@ import openpyxl
 from tests import factories
 from tests.quiz_forms import form_value
 from tests.services.test_learning import _right
+from training.extensions import db
 from training.models import QuizAttempt, Role
 from training.services import certificates, learning, quizzes
 
@@ -45,6 +46,27 @@ def test_evaluation_page_shows_gain_and_items(client, login):
     assert "100%" in html  # the final quiz mean
     assert "too few answers" in html  # one trainee is not enough to judge a question
     assert '<svg viewBox="0 0 100 100"' in html
+
+
+def test_the_mean_gain_says_its_unit(client, login):
+    """Percentage points, as the means beside it are percentages: "+60 points", "+60 个百分点",
+    not a bare "+60" (found by the trainer review)."""
+    trainer = factories.user(Role.TRAINER)
+    cohort = factories.cohort(trainer)
+    graduate = factories.member(cohort, name="Graduate")
+    _complete_module(graduate)
+    _module, quiz = factories.adaptation()
+    (pre,) = [a for a in quizzes.list_attempts(graduate, quiz) if a.kind == QuizAttempt.PRETEST]
+    gain = 100 - 100 * pre.correct / pre.total  # a perfect final quiz, minus the pre-test
+    expected = f"{gain:+.0f}"
+    login(trainer)
+    html = client.get(f"/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
+    row = html[html.index('id="gain-modules"') :]
+    assert f'<td class="nowrap">{expected} points</td>' in row
+    trainer.locale = "zh"
+    db.session.commit()
+    html = client.get(f"/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
+    assert f"{expected} 个百分点" in html
 
 
 def _pretest_and_final(user, slug):

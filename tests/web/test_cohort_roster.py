@@ -101,7 +101,9 @@ def test_a_trainer_removing_someone_keeps_their_ratings_marked_and_is_told(clien
     cohort, shenzhen = wuhan["cohort"], wuhan["shenzhen"]
     _rate(shenzhen, cohort, "P3.1", 1)
     login(wuhan["trainer"])
-    response = client.post(f"/cohorts/{cohort.id}/members/{shenzhen.id}/remove", follow_redirects=True)
+    response = client.post(
+        f"/cohorts/{cohort.id}/members/{shenzhen.id}/remove", data={"confirm": "1"}, follow_redirects=True
+    )
     html = response.get_data(as_text=True)
     assert "Their 1 workshop rating is kept, marked, and no longer counted in the spread." in html
     rating = db.session.scalar(select(Rating).where(Rating.user_id == shenzhen.id))
@@ -159,3 +161,34 @@ def test_leave_permissions(client, login, wuhan, who, status):
         login(factories.user(Role.TRAINER, city_name="Wuhan"))
     assert client.post(f"/cohorts/{cohort.id}/leave").status_code == status
     assert len(cohorts.list_members(cohort)) == 2
+
+
+def test_remove_asks_first_saying_what_is_kept(client, login, wuhan):
+    """The Remove button on the cohort page does not remove at once: it asks, on a page that
+    names the person and says their progress is kept and they can be enrolled again (found by
+    the trainer review: one click removed)."""
+    cohort, local = wuhan["cohort"], wuhan["local"]
+    login(wuhan["trainer"])
+    url = f"/cohorts/{cohort.id}/members/{local.id}/remove"
+    # The page is also reached by GET (switching the language reloads it): it only asks.
+    assert f"Remove {local.name} from the cohort?" in client.get(url).get_data(as_text=True)
+    response = client.post(url)
+    assert response.status_code == 200 and cohorts.is_member(local, cohort)
+    html = response.get_data(as_text=True)
+    assert f"Remove {local.name} from the cohort?" in html
+    assert "Their own progress is kept" in html and "They can be enrolled again" in html
+    assert 'name="confirm" value="1"' in html and f'action="{url}"' in html
+    response = client.post(url, data={"confirm": "1"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#members")
+    assert not cohorts.is_member(local, cohort)
+    assert client.post(url).status_code == 404  # no longer a member: nothing to confirm
+
+
+def test_the_confirmation_in_chinese(client, login, wuhan):
+    cohort, local, trainer = wuhan["cohort"], wuhan["local"], wuhan["trainer"]
+    trainer.locale = "zh"
+    db.session.commit()
+    login(trainer)
+    html = client.post(f"/cohorts/{cohort.id}/members/{local.id}/remove").get_data(as_text=True)
+    assert f"将{local.name}移出培训班？" in html and "可以重新将其加入培训班" in html
+    assert cohorts.is_member(local, cohort)

@@ -157,7 +157,7 @@ def test_trainer_invites_removes_members_and_closes_joining(client, login):
     assert f"Invitation recorded for {trainee.email}" in page and not cohorts.is_member(trainee, cohort)
     factories.member(cohort, name="Zhao Min")
     (member,) = cohorts.list_members(cohort)
-    client.post(f"/cohorts/{cohort.id}/members/{member.id}/remove")
+    client.post(f"/cohorts/{cohort.id}/members/{member.id}/remove", data={"confirm": "1"})
     assert not cohorts.is_member(member, cohort)
     client.post(f"/cohorts/{cohort.id}/joining", data={"open": "0"})
     assert not cohort.joining_open

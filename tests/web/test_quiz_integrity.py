@@ -225,7 +225,44 @@ def test_out_of_attempts_tells_the_trainee_what_to_do(client, login):
     response = client.get(FINAL)
     assert response.status_code == 302 and response.headers["Location"].endswith("/out-of-attempts")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Review the lessons" in page and "Ask your trainer for another attempt" in page
+    assert "Review these lessons" in page and "Ask your trainer for another attempt" in page
+
+
+def test_out_of_attempts_names_only_the_lessons_the_last_result_named(client, login):
+    """Not every lesson of the module: those that teach a question the last attempt got wrong,
+    as that result page named them (found by the trainee review: the page listed them all)."""
+    trainee = factories.user()
+    login(trainee)
+    _, quiz = factories.adaptation()
+    for _ in range(quiz.max_attempts - 1):
+        _take(client, _wrong)
+    kept = []  # the last attempt: right on the questions of one lesson only, wrong elsewhere
+
+    def answer(q):
+        kept.append(kept[0] if kept else q.lesson_slug)
+        return _right(q) if q.lesson_slug == kept[0] else _wrong(q)
+
+    last, _form = _take(client, answer)
+    assert not last.passed
+    missed = {last.snapshot[k]["lesson"] for k in last.question_keys if not last.results[k]}
+    page = client.get(f"/quizzes/{SLUG}/out-of-attempts").get_data(as_text=True)
+    listed = set(re.findall(rf'href="/learn/{SLUG}/([^"]+)"', page[page.index("data-review-lessons") :]))
+    assert listed == missed and kept[0] not in listed and missed
+    assert "your last attempt missed questions they teach" in page
+    assert f'href="/quizzes/attempts/{last.id}"' in page
+    trainee.locale = "zh"
+    db.session.commit()
+    page = client.get(f"/quizzes/{SLUG}/out-of-attempts").get_data(as_text=True)
+    assert "请复习以下课时：您上次作答时答错的题目出自这些课时。" in page
+
+
+def test_missed_lessons_reads_the_attempt_as_stored():
+    attempt = QuizAttempt(
+        question_keys=["a", "b", "c", "d"],
+        results={"a": True, "b": False, "c": False, "d": False},
+        snapshot={"a": {"lesson": "one"}, "b": {"lesson": "two"}, "c": {"lesson": "two"}, "d": {}},
+    )
+    assert quizzes.missed_lessons(attempt) == {"two"}  # d names no lesson: none is guessed
 
 
 def test_the_cohorts_trainer_grants_an_attempt_and_it_is_audited(client, login):

@@ -34,7 +34,8 @@ def test_every_page_has_the_search_box_in_its_header_in_both_languages(client):
         assert 'name="q"' in box and 'aria-label="Site search"' in box, url
         assert '<label for="site-search-q"' in box and 'id="site-search-q"' in box, url
     zh = _header_search(client.get("/learn/", headers=ZH).get_data(as_text=True))
-    assert "搜索课程、术语表和案例" in zh and '<span class="visually-hidden">搜索</span></button>' in zh
+    # 课时 for a lesson, as on the module and quiz pages (课程 reads as a course: a module).
+    assert "搜索课时、术语表和案例" in zh and '<span class="visually-hidden">搜索</span></button>' in zh
     assert 'aria-label="站内搜索"' in zh
 
 
@@ -86,6 +87,7 @@ def test_empty_query_explains_what_can_be_searched_with_examples(client):
     assert "What you can search" in main and 'href="/search?q=early+warning"' in main
     zh = _main(client.get("/search", headers=ZH).get_data(as_text=True))
     assert "可以搜索哪些内容" in zh and "/search?q=%E9%A2%84%E8%AD%A6" in zh  # 预警
+    assert "所有模块的全部课时" in zh and "课程、" not in zh  # 课时 for lessons, as the quiz pages say
 
 
 def test_no_results_says_so_and_suggests_what_to_do(client):

@@ -109,3 +109,33 @@ def attendance_counts(cohort: Cohort, now: datetime | None = None) -> Attendance
         .group_by(Attendance.user_id)
     ).all()
     return AttendanceCount(sessions=sessions, present={row.user_id: row.n for row in rows})
+
+
+@dataclass(frozen=True)
+class SessionCount:
+    """One session's attendance as the sessions page counts it: over today's members."""
+
+    held: bool  # dated today or earlier (see held_up_to)
+    recorded: bool  # attendance was saved for at least one of today's members
+    present: int
+    members: int
+
+
+def session_counts(
+    cohort: Cohort,
+    sessions: list[CohortSession],
+    member_ids: list[int],
+    attendance: dict[tuple[int, int], bool],
+    now: datetime | None = None,
+) -> dict[int, SessionCount]:
+    """Session id -> how many of the cohort's members were present, from what the page has read
+    already (`attendance` is services/cohorts.py attendance_map): no query. A former member's
+    mark is not counted: the count is "of the members", as the list below it shows."""
+    last = held_up_to(cohort, now)
+    counts = {}
+    for s in sessions:
+        marks = [attendance[(s.id, uid)] for uid in member_ids if (s.id, uid) in attendance]
+        counts[s.id] = SessionCount(
+            held=s.held_on <= last, recorded=bool(marks), present=sum(marks), members=len(member_ids)
+        )
+    return counts

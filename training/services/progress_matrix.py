@@ -21,6 +21,7 @@ from training.models import (
 )
 from training.models.base import utcnow
 from training.services.cohorts import list_members, list_modules
+from training.services.name_order import name_key
 
 
 @dataclass
@@ -210,18 +211,25 @@ def build_cohort_matrix(cohort: Cohort, now: datetime | None = None) -> Matrix:
     return matrix
 
 
-SORT_KEYS = {
-    "name": lambda row: (row.user.name.lower(),),
-    "progress": lambda row: (-row.percent, row.user.name.lower()),
-    "activity": lambda row: (
-        row.last_activity is None,
-        -(row.last_activity.timestamp() if row.last_activity else 0),
-    ),
-}
+def _sort_keys(locale: str) -> dict:
+    def by_name(row):
+        return name_key(row.user.name, locale)
+
+    return {
+        "name": lambda row: (by_name(row),),
+        "progress": lambda row: (-row.percent, by_name(row)),
+        "activity": lambda row: (
+            row.last_activity is None,
+            -(row.last_activity.timestamp() if row.last_activity else 0),
+        ),
+    }
 
 
-def sort_and_filter(matrix: Matrix, sort: str = "name", only: str = "") -> list[MatrixRow]:
-    """Rows sorted by name, progress or last activity; `only` = inactive | incomplete | complete."""
+def sort_and_filter(
+    matrix: Matrix, sort: str = "name", only: str = "", locale: str = "en"
+) -> list[MatrixRow]:
+    """Rows sorted by name (in the reader's order: services/name_order.py), progress or last
+    activity; `only` = inactive | incomplete | complete."""
     rows = list(matrix.rows)
     if only == "inactive":
         rows = [r for r in rows if r.inactive]
@@ -229,4 +237,5 @@ def sort_and_filter(matrix: Matrix, sort: str = "name", only: str = "") -> list[
         rows = [r for r in rows if r.completed_modules < len(matrix.modules)]
     elif only == "complete":
         rows = [r for r in rows if matrix.modules and r.completed_modules == len(matrix.modules)]
-    return sorted(rows, key=SORT_KEYS.get(sort, SORT_KEYS["name"]))
+    keys = _sort_keys(locale)
+    return sorted(rows, key=keys.get(sort, keys["name"]))

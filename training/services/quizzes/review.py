@@ -127,3 +127,13 @@ def lesson_strengths(attempt: QuizAttempt) -> list[LessonStrength]:
         row[0] += bool(attempt.results.get(key))
         row[1] += 1
     return [LessonStrength(lesson, right, asked) for lesson, (right, asked) in tally.items()]
+
+
+def missed_lessons(attempt: QuizAttempt) -> set[str]:
+    """Slugs of the lessons that teach the questions `attempt` got wrong: the lessons its result
+    page names ("Review: …"). A question stored without its lesson names none."""
+    return {
+        attempt.snapshot.get(key, {}).get("lesson", "")
+        for key in attempt.question_keys
+        if not attempt.results.get(key)
+    } - {""}

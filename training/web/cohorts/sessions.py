@@ -1,5 +1,6 @@
-"""A cohort's live sessions: the trainer edits one (times in the city's zone); members and the
-cohort's trainers download calendar files (.ics) of one session or of the whole cohort."""
+"""A cohort's live sessions: the trainer adds and edits them (times in the city's zone) and
+records attendance; members and the cohort's trainers download calendar files (.ics) of one
+session or of the whole cohort."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from urllib.parse import urlsplit
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
-from training.services import cohort_sessions, cohorts
+from training.i18n import current_locale
+from training.services import cohort_records, cohort_sessions, cohorts, name_order
 from training.services.exports import safe_filename
 from training.web.access import role_required
 from training.web.cohorts import bp
@@ -37,6 +40,65 @@ def _managed_session(cohort_id: int, session_id: int):
     if session is None:
         abort(404)
     return cohort, session
+
+
+def _sessions_page(cohort, form: SessionForm, ticked=None, notice=None, code: int = 200):
+    """The sessions page. `ticked` (session id -> member ids) shows one session's boxes as the
+    trainer left them rather than as saved, with `notice` (a (kind, text) pair) beside them."""
+    members = name_order.sort_by_name(cohorts.list_members(cohort), current_locale())
+    sessions = cohort_sessions.list_sessions(cohort)
+    attendance = cohorts.attendance_map(cohort)
+    return render_template(
+        "cohorts/sessions.html",
+        cohort=cohort,
+        form=form,
+        sessions=sessions,
+        members=members,
+        attendance=attendance,
+        counts=cohort_records.session_counts(cohort, sessions, [m.id for m in members], attendance),
+        ticked=ticked or {},
+        notice=notice,
+        csrf_form=FlaskForm(),
+    ), code
+
+
+@bp.route("/<int:cohort_id>/sessions", methods=["GET", "POST"])
+@role_required(*STAFF)
+def sessions(cohort_id: int):
+    cohort = cohorts.get_cohort(cohort_id)
+    if cohort is None or not cohorts.can_manage_cohort(current_user, cohort):
+        abort(404)
+    form = SessionForm()
+    if form.validate_on_submit():
+        cohort_sessions.add_session(cohort, session_values(form))
+        flash(_("The session is added."), "success")
+        return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
+    return _sessions_page(cohort, form, code=422 if form.errors else 200)
+
+
+@bp.route("/<int:cohort_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@role_required(*STAFF)
+def attendance(cohort_id: int, session_id: int):
+    """Save who was present; or ("Mark all present") tick every member without saving, for the
+    trainer to untick those absent. GET (the page reloaded, its language switched) goes back to
+    the session on the sessions page."""
+    cohort, session = _managed_session(cohort_id, session_id)
+    if request.method == "GET":
+        return redirect(url_for("cohorts.sessions", cohort_id=cohort.id) + f"#session-{session.id}")
+    member_ids = [u.id for u in cohorts.list_members(cohort)]
+    present = {int(v) for v in request.form.getlist("present") if v.isdigit()} & set(member_ids)
+    blank = SessionForm(formdata=None)  # the add-a-session form, empty: this post is not for it
+    if not FlaskForm().validate_on_submit():  # CSRFProtect refuses first, with its own page
+        abort(400)
+    if request.form.get("mark") == "all":
+        notice = (
+            "info",
+            _("Everyone is ticked but nothing is saved yet: untick those who were absent, then save."),
+        )
+        return _sessions_page(cohort, blank, {session.id: set(member_ids)}, notice)
+    cohorts.record_attendance(session, present, member_ids)
+    flash(_("Attendance is saved."), "success")
+    return redirect(url_for("cohorts.sessions", cohort_id=cohort.id) + f"#session-{session.id}")
 
 
 @bp.route("/<int:cohort_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -15,10 +14,10 @@ from training.services import (
     cohort_invitations,
     cohort_records,
     cohort_roster,
-    cohort_sessions,
     cohorts,
     exports,
     learning,
+    name_order,
     trainer_cities,
     trainer_home,
 )
@@ -28,8 +27,7 @@ from training.services.progress_matrix import build_cohort_matrix, sort_and_filt
 from training.services.recommendations import recommend
 from training.web.access import role_required
 from training.web.cohorts import bp
-from training.web.cohorts.forms import CityRequestForm, CohortForm, InviteForm, JoinForm, SessionForm
-from training.web.cohorts.sessions import session_values
+from training.web.cohorts.forms import CityRequestForm, CohortForm, InviteForm, JoinForm
 from training.web.public_links import external_url
 
 STAFF = ("trainer", "admin")
@@ -196,7 +194,8 @@ def matrix(cohort_id: int):
     data = build_cohort_matrix(cohort)
     sort = request.args.get("sort", "name")
     only = request.args.get("only", "")
-    rows = sort_and_filter(data, sort, only)
+    locale = current_locale()
+    rows = sort_and_filter(data, sort, only, locale)
     pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     return render_template(
@@ -204,7 +203,7 @@ def matrix(cohort_id: int):
         cohort=cohort,
         matrix=data,
         rows=rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE],
-        members=sort_and_filter(data),  # the Members list: everyone, whatever the table shows
+        members=sort_and_filter(data, locale=locale),  # the Members list: everyone, whatever the table shows
         shown=len(rows),
         page=page,
         pages=pages,
@@ -214,30 +213,15 @@ def matrix(cohort_id: int):
         invite_url=external_url("cohorts.join_link", code=cohort.join_code),
         invite_form=InviteForm(),
         invitations=cohort_invitations.list_invitations(cohort),
-        other_city_members=cohort_roster.list_other_city_members(cohort),
-        holders=cohort_records.list_certificate_holders(cohort),
+        other_city_members=name_order.sort_by_name(
+            cohort_roster.list_other_city_members(cohort), locale, lambda o: o.user.name
+        ),
+        holders=name_order.sort_by_name(
+            cohort_records.list_certificate_holders(cohort), locale, lambda h: h.user.name
+        ),
         now=utcnow(),
         form=FlaskForm(),
     )
-
-
-@bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
-@role_required(*STAFF)
-def remove_member(cohort_id: int, user_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    if FlaskForm().validate_on_submit():
-        excluded = cohort_roster.remove_from_cohort(current_user, cohort, user_id)
-        flash(_("The trainee was removed from the cohort; their own progress is kept."), "success")
-        if excluded:
-            flash(
-                ngettext(
-                    "Their %(num)d workshop rating is kept, marked, and no longer counted in the spread.",
-                    "Their %(num)d workshop ratings are kept, marked, and no longer counted in the spread.",
-                    excluded,
-                ),
-                "info",
-            )
-    return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
 
 
 @bp.post("/<int:cohort_id>/joining")
@@ -249,42 +233,6 @@ def set_joining(cohort_id: int):
         cohorts.set_joining(cohort, is_open)
         flash(_("Joining is open.") if is_open else _("Joining is closed."), "success")
     return redirect(url_for("cohorts.matrix", cohort_id=cohort.id))
-
-
-@bp.route("/<int:cohort_id>/sessions", methods=["GET", "POST"])
-@role_required(*STAFF)
-def sessions(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    form = SessionForm()
-    if form.validate_on_submit():
-        cohort_sessions.add_session(cohort, session_values(form))
-        flash(_("The session is added."), "success")
-        return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
-    members = cohorts.list_members(cohort)
-    return render_template(
-        "cohorts/sessions.html",
-        cohort=cohort,
-        form=form,
-        sessions=cohort_sessions.list_sessions(cohort),
-        members=members,
-        attendance=cohorts.attendance_map(cohort),
-        csrf_form=FlaskForm(),
-    ), (422 if form.errors else 200)
-
-
-@bp.post("/<int:cohort_id>/sessions/<int:session_id>/attendance")
-@role_required(*STAFF)
-def attendance(cohort_id: int, session_id: int):
-    cohort = _cohort_or_404(cohort_id)
-    session = cohorts.get_session(cohort, session_id)
-    if session is None:
-        abort(404)
-    if FlaskForm().validate_on_submit():
-        member_ids = [u.id for u in cohorts.list_members(cohort)]
-        present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
-        cohorts.record_attendance(session, present & set(member_ids), member_ids)
-        flash(_("Attendance is saved."), "success")
-    return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
 
 
 # --- trainees joining ----------------------------------------------------------------------

@@ -127,8 +127,17 @@ def out_of_attempts(slug: str):
     if status.can_attempt:
         return redirect(url_for("quizzes.take", slug=slug, kind="final"))
     lessons = learning.list_lessons(module)
+    finals = [a for a in quizzes.list_attempts(current_user, quiz) if a.kind == QuizAttempt.FINAL]
+    missed = quizzes.missed_lessons(finals[0]) if finals else set()
     return render_template(
-        "quizzes/out_of_attempts.html", module=module, quiz=quiz, status=status, lessons=lessons
+        "quizzes/out_of_attempts.html",
+        module=module,
+        quiz=quiz,
+        status=status,
+        # The lessons the last result named, in the module's order; every lesson if it named none.
+        named=[lesson for lesson in lessons if lesson.slug in missed],
+        lessons=lessons,
+        last=finals[0] if finals else None,
     )
 
 
