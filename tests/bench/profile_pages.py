@@ -277,17 +277,25 @@ Fifth round (issue 20, helper h3, 8 December 2026): the case studies get a revis
 - Tried and left: the results page's current assessment and its 47 scores as one query (the
   assessment joined to every answer) was slower — the ORM builds the Assessment row for each
   answer (~1.0 -> ~1.4 ms); kept as two.
-- CPU time a request (tests/bench/cpu_pages.py, 100 requests x 3 rounds, before (7c70643) and
-  after run alternately, twice each, load average 7-12 from other work on 2 cores: the absolute
-  figures are double a quiet machine's, so each page is given as a multiple of the logged-in
-  page that draws nothing, in the same run):
-    page          before (two runs)   after (two runs)
-    catalogue     1.9x / 1.2x         1.4x / 1.5x      (unchanged code: the noise)
-    module page   2.5x / 1.9x         1.3x / 1.4x
-    My learning   5.5x / 4.3x         3.4x / 4.0x
-    answer sheet  4.3x / 3.6x         2.9x / 2.5x
-    results       5.8x / 5.7x         3.0x / 2.7x
-  To be measured again on a quiet machine (wrk ratios, tests/bench/ratios.py).
+- What each change removes, timed alone in one process, old and new alternating (5 x 400 calls,
+  best; load average 4-5 from other work): the module's cards query 0.40 ms -> the revision read
+  0.05 ms; the results' advice cards 0.46-0.67 -> 0.06-0.09 ms; My learning's progress and done
+  lessons 0.34-0.35 -> 0.19-0.26 ms; the answer sheet's assessment and answers 1.0 -> 0.9 ms.
+- CPU time a page (tests/bench/cpu_pages.py, 100-200 requests x 3 rounds, best), before
+  (7c70643) and after run alternately, nine times each, load average 2-12 from other work on 2
+  cores (best of the nine, then the range of the runs' bests):
+    page                 before                  after
+    logged-in, nothing   0.87 ms (0.87-1.35)     0.85 ms (0.85-1.31)
+    catalogue            1.43 ms (1.43-2.26)     1.40 ms (1.40-2.29)   (code unchanged)
+    module page          1.91 ms (1.91-2.97)     1.39 ms (1.39-2.65)   -27 %
+    results              4.01 ms (4.01-6.21)     3.44 ms (3.44-5.97)   -14 %
+    answer sheet         3.20 ms (3.20-5.16)     3.21 ms (3.21-5.72)   not measurable here
+    My learning          4.71 ms (4.71-5.82)     5.23 ms (5.23-7.77)   not measurable here
+  The run-to-run spread (30-50 %) is larger than the My learning and answer-sheet changes
+  (0.1-0.3 ms of 3-5 ms). My learning alone, old and new way swapped in one process three times
+  (load 5): 7.51/6.91/6.76 ms old, 6.54/5.75/6.88 ms new — no sign of a loss, no clear gain.
+  Every page's absolute time is about double the brief's quiet-machine figures: to be measured
+  again on a quiet machine (cpu_pages and the wrk ratios).
 - Left: My learning's remaining 8 (the user, progress, assigned modules, scorecard city, the
   city's scores, memberships, invitations, certificates) are each a different table and shape;
   joining any two would make one query hard to read. The answer sheet's ratings and the results'
