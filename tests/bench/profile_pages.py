@@ -246,6 +246,60 @@ Fourth round (issue 20, December 2026): the fixed cost, and the catalogue.
   wait for the cache's window, and case studies have no revision of their own). My learning
   (10 % / 7 %, 9 queries), the answer sheet (13 % / 10 %) and results (12 % / 9 %) would need
   fewer queries: each is about 0.1 ms of the server's time on SQLite, more on PostgreSQL.
+
+Fifth round (issue 20, helper h3, 8 December 2026): the case studies get a revision; fewer queries.
+- Module page: the case-study cards were chosen by reading every published case study each
+  request, so that an editor's change showed at once. Case studies now have a revision of their
+  own, `content_revision.case_studies` (migration d20a00000001), raised by every write of a case
+  study row on the writer's connection, in its transaction (mapper events in
+  training/models/library.py: an editor's save, publish, send-back, archive, reopen, an import,
+  a sync, and any other ORM write). The module page reads it as one more row of the query it
+  already made (quiz status and lessons done, a UNION), and chooses the cards once per module
+  copy and revision (kept in the module copy's memo); the kept page's variant carries the
+  revision instead of the cards. 3 -> 2 queries; the cards' query (~0.8 ms under load) is
+  replaced by a row of an existing query (~0.07 ms for the same read alone). No reader sees the
+  new number before the write it stands for is committed, and a reader that read the old number
+  can only keep cards newer than it, never older. Tests: tests/web/test_kept_module_page.py (a
+  second user, another language, another role, anonymous, an editor's publish, edit and archive
+  through the services, a case study's file synced before the cache's window ends, the revision
+  raised per write and undone with it).
+- Results: the advice's case studies were read the same way (every published case study, each
+  request). Now read once per revision and Essentials and kept in the scorecard copy's memo
+  (training/web/scorecard/kept.py kept_cards_on); the revision is a small query of its own, so
+  6 queries still, but the cards' rows are no longer read and built per request.
+- My learning: the next step read the trainee's done lessons in a query of its own after the
+  progress query had counted them per module. The progress query now returns, for My learning
+  and the guided start, a row per lesson done instead of a count (learning.catalogue_progress
+  `lesson_ids`), and next_step reads them from the rows: 9 -> 8 queries (both together ~0.6 ->
+  ~0.29 ms in process under load, alternating). The catalogue keeps its counts.
+- Answer sheet: the current assessment and the module's answers are one query (the assessment
+  outer-joined to its answers to those questions): 5 -> 4 (~1.0 -> ~0.9 ms for the two reads).
+- Tried and left: the results page's current assessment and its 47 scores as one query (the
+  assessment joined to every answer) was slower — the ORM builds the Assessment row for each
+  answer (~1.0 -> ~1.4 ms); kept as two.
+- What each change removes, timed alone in one process, old and new alternating (5 x 400 calls,
+  best; load average 4-5 from other work): the module's cards query 0.40 ms -> the revision read
+  0.05 ms; the results' advice cards 0.46-0.67 -> 0.06-0.09 ms; My learning's progress and done
+  lessons 0.34-0.35 -> 0.19-0.26 ms; the answer sheet's assessment and answers 1.0 -> 0.9 ms.
+- CPU time a page (tests/bench/cpu_pages.py, 100-200 requests x 3 rounds, best), before
+  (7c70643) and after run alternately, nine times each, load average 2-12 from other work on 2
+  cores (best of the nine, then the range of the runs' bests):
+    page                 before                  after
+    logged-in, nothing   0.87 ms (0.87-1.35)     0.85 ms (0.85-1.31)
+    catalogue            1.43 ms (1.43-2.26)     1.40 ms (1.40-2.29)   (code unchanged)
+    module page          1.91 ms (1.91-2.97)     1.39 ms (1.39-2.65)   -27 %
+    results              4.01 ms (4.01-6.21)     3.44 ms (3.44-5.97)   -14 %
+    answer sheet         3.20 ms (3.20-5.16)     3.21 ms (3.21-5.72)   not measurable here
+    My learning          4.71 ms (4.71-5.82)     5.23 ms (5.23-7.77)   not measurable here
+  The run-to-run spread (30-50 %) is larger than the My learning and answer-sheet changes
+  (0.1-0.3 ms of 3-5 ms). My learning alone, old and new way swapped in one process three times
+  (load 5): 7.51/6.91/6.76 ms old, 6.54/5.75/6.88 ms new — no sign of a loss, no clear gain.
+  Every page's absolute time is about double the brief's quiet-machine figures: to be measured
+  again on a quiet machine (cpu_pages and the wrk ratios).
+- Left: My learning's remaining 8 (the user, progress, assigned modules, scorecard city, the
+  city's scores, memberships, invitations, certificates) are each a different table and shape;
+  joining any two would make one query hard to read. The answer sheet's ratings and the results'
+  change list likewise.
 """
 
 

@@ -78,3 +78,27 @@ def test_the_catalogue_from_memory_counts_what_the_database_counts(db_session):
     assert facts(learning.catalogue_progress(user)) == facts(learning.list_progress(user))
     assert facts(learning.catalogue_progress(None)) == facts(learning.list_progress(None))
     assert any(r.lessons_done == 2 and r.best_percent == 100 for r in learning.catalogue_progress(user))
+    by_lesson = learning.catalogue_progress(user, lesson_ids=True)
+    assert facts(by_lesson) == facts(learning.list_progress(user))  # the same counts, read by lesson
+    done = {r.module.slug: r.done_lesson_ids for r in by_lesson}
+    assert done[module.slug] == {lesson.id for lesson in learning.list_lessons(module)[:2]}
+    assert all(ids == frozenset() for slug, ids in done.items() if slug != module.slug)
+
+
+def test_the_next_step_is_the_first_lesson_not_done_of_the_module_begun(db_session):
+    user, other = factories.user(), factories.user(name="Other")
+    module, _quiz = factories.adaptation()
+    lessons = learning.list_lessons(module)
+    learning.record_lesson_done(user, lessons[1])  # out of order: the first is still to do
+    learning.record_lesson_done(other, lessons[0])  # another trainee's marks are not theirs
+    step = learning.next_step(learning.catalogue_progress(user, lesson_ids=True))
+    assert (step.module.slug, step.kind, step.lesson.id) == (module.slug, "lesson", lessons[0].id)
+    learning.record_lesson_done(user, lessons[0])
+    step = learning.next_step(learning.catalogue_progress(user, lesson_ids=True))
+    assert (step.kind, step.lesson.id) == ("lesson", lessons[2].id)
+    for lesson in lessons[2:]:
+        learning.record_lesson_done(user, lesson)
+    step = learning.next_step(learning.catalogue_progress(user, lesson_ids=True))
+    assert (step.module.slug, step.kind, step.lesson) == (module.slug, "quiz", None)
+    fresh = learning.next_step(learning.catalogue_progress(other, lesson_ids=True))
+    assert (fresh.module.slug, fresh.lesson.id) == (module.slug, lessons[1].id)

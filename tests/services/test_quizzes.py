@@ -116,7 +116,7 @@ def test_status_and_done_lessons_in_one_query_agree_with_each_read_alone(db_sess
     """The module page's one query: the same standing as get_status (attempts, grants, the
     pre-test), and the module's active lessons the trainee has done — not another trainee's,
     not another module's."""
-    from training.services import learning
+    from training.services import learning, library
 
     user, other = factories.user(), factories.user()
     module, quiz = factories.adaptation()
@@ -129,13 +129,14 @@ def test_status_and_done_lessons_in_one_query_agree_with_each_read_alone(db_sess
     db_session.flush()
     ids = (user.id, quiz.id, module.id)  # read (a commit expired them) before counting
     with count_queries() as counter:
-        status, done = quizzes.get_status_and_done(user, quiz, module.id)
+        status, done, revision = quizzes.get_status_and_done(user, quiz, module.id)
     assert counter.count == 1, (ids, counter.statements)
+    assert revision == library.get_case_studies_revision() > 0  # the sync wrote case studies
     alone = quizzes.get_status(user, quiz)
     fields = ("attempts_used", "best_percent", "passed", "pretest_taken", "granted")
     assert [getattr(status, f) for f in fields] == [getattr(alone, f) for f in fields]
     assert status.attempts_used == 1 and status.best_percent == 100 and status.passed
     assert done == {lessons[0].id, lessons[2].id}
-    status, done = quizzes.get_status_and_done(other, quiz, module.id)
+    status, done, _revision = quizzes.get_status_and_done(other, quiz, module.id)
     assert done == {lessons[1].id} and status.attempts_used == 0 and status.best_percent is None
     assert quizzes.get_status_and_done(user, quiz, module.id + 10_000)[1] == set()

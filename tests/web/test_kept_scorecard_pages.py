@@ -244,3 +244,41 @@ def test_my_learnings_scores_are_the_current_assessments(db_session, kept):
     assert {qid: score for qid, score in pairs if score is not None} == {"P2.1": 1}
     theirs = {r.question.id: r.score for r in sc.get_kept_scores(other.city).rows() if r.score is not None}
     assert theirs == {"P1.1": 2}
+
+
+def test_the_results_advice_case_studies_are_read_once_per_revision_and_follow_every_write(
+    client, login, db_session, kept, monkeypatch
+):
+    """The recommended case studies are read from the library once per revision of the case
+    studies and Essentials, not per request; an editor's publish, edit and archive each show at
+    once, to each reader in their language."""
+    from training.services import library
+
+    reads = []
+    read = library.list_case_study_cards_on
+    monkeypatch.setattr(library, "list_case_study_cards_on", lambda numbers: reads.append(1) or read(numbers))
+    li = factories.user(name="Li", city_name="Chengdu")
+    zhao = factories.user(name="Zhao", city_name="Chengdu", locale="zh")
+    _save(li, "P1.1", score=0)
+    login(li)
+    _results(client, li.city_id)
+    login(zhao)
+    _results(client, zhao.city_id)
+    assert len(reads) == 1  # two readers, two languages: read once
+
+    study = CaseStudy(
+        slug="kept-advice", title_en="Kept advice study", title_zh="保留的建议案例", essentials=[1], topics=[]
+    )
+    db_session.add(study)
+    db_session.commit()
+    assert "保留的建议案例" in _results(client, zhao.city_id)
+    login(li)
+    assert "Kept advice study" in _results(client, li.city_id)
+    study.title_en = "Renamed advice study"
+    db_session.commit()
+    assert "Renamed advice study" in _results(client, li.city_id)
+    study.status = CaseStudy.ARCHIVED
+    db_session.commit()
+    assert "Renamed advice study" not in _results(client, li.city_id)
+    login(zhao)
+    assert "保留的建议案例" not in _results(client, zhao.city_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 
 from tests import factories
-from training.models import CaseStudy, Lesson, Module, Quiz, QuizAttempt
+from training.models import Assessment, CaseStudy, Lesson, Module, Quiz, QuizAttempt
 from training.services import curriculum_cache, learning
 from training.services import scorecard as sc
 
@@ -18,9 +18,9 @@ MODULE = "climate-adaptation"
 # the visitor with their unread notifications' count (one query, training/web/session_user.py).
 PINNED = {
     "catalogue": 2,
-    "module page": 3,
-    "My learning": 9,
-    "answer sheet": 5,
+    "module page": 2,
+    "My learning": 8,
+    "answer sheet": 4,
     "results": 6,
     "lesson": 2,
 }
@@ -127,3 +127,28 @@ def test_the_module_sheet_reads_only_its_questions_in_the_cards_order(db_session
     ]
     assert [r.question.id for r in sc.get_question_rows(None, ids)] == [r.question.id for r in expected]
     assert sc.get_question_rows(assessment, []) == []
+
+
+def test_the_module_sheet_reads_the_current_assessment_and_only_its_answers_to_those_questions(db_session):
+    user = factories.user(city_name="Chengdu")
+    module, _quiz = factories.adaptation()
+    ids = list(reversed(module.scorecard_questions))
+    assessment, rows, _memo = sc.get_current_question_rows(user.city, ids)
+    assert assessment is None and [r.answer for r in rows] == [None] * len(ids)  # none begun yet
+    first = sc.get_or_create_assessment(user.city)
+    sc.save_answer(user, first, sc.get_question(ids[0]), {"score": "1"})
+    first.status = Assessment.CLOSED
+    second = Assessment(city_id=user.city.id, sequence=first.sequence + 1)
+    db_session.add(second)
+    db_session.flush()
+    assessment, rows, _memo = sc.get_current_question_rows(user.city, ids)
+    assert assessment is second and all(r.answer is None for r in rows)  # the old one's not shown
+    sc.save_answer(user, second, sc.get_question(ids[1]), {"score": "3"})
+    other = next(q for q in sc.get_scorecard(second).rows() if q.question.id not in ids)
+    sc.save_answer(user, second, other.question, {"score": "2"})  # not on this sheet
+    assessment, rows, _memo = sc.get_current_question_rows(user.city, ids)
+    expected = sc.get_scorecard(second).rows(ids)
+    assert assessment is second
+    assert [(r.question.id, r.score) for r in rows] == [(r.question.id, r.score) for r in expected]
+    assert [r.score for r in rows if r.answer is not None] == [3]
+    assert sc.get_current_question_rows(user.city, [])[1] == []

@@ -99,9 +99,12 @@ class Question(db.Model):
 class ContentRevision(db.Model):
     """One row: a number that every `flask content sync` which changed something raises, so
     that each worker knows when the curriculum it keeps in memory is out of date
-    (training/services/curriculum_cache.py)."""
+    (training/services/curriculum_cache.py); and `case_studies`, raised by every write to a
+    case study in the same transaction (training/models/library.py), under which the module
+    page keeps the case-study cards it chose (training/web/learn/views.py)."""
 
     __tablename__ = "content_revision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(default=0)
+    case_studies: Mapped[int] = mapped_column(default=0, server_default="0")

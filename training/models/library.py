@@ -7,11 +7,23 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    insert,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from training.extensions import db
 from training.models.base import Summarised, TitledText, pick, utcnow
+from training.models.content import ContentRevision
 
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
@@ -129,6 +141,22 @@ _SEARCHED = ("title", "summary", "city", "country", "measures", "cost", "impact"
 @event.listens_for(CaseStudy, "before_update")
 def _refresh_search_text(_mapper, _connection, target: CaseStudy) -> None:
     target.search_text = target.build_search_text()
+
+
+_RAISE_CASE_STUDIES = update(ContentRevision).values(case_studies=ContentRevision.case_studies + 1)
+
+
+@event.listens_for(CaseStudy, "after_insert")
+@event.listens_for(CaseStudy, "after_update")
+@event.listens_for(CaseStudy, "after_delete")
+def _raise_case_studies_revision(_mapper, connection, _target: CaseStudy) -> None:
+    """Every write of a case study row — an editor's save, publish, unpublish or archive, an
+    import, a content sync, or any other — raises `content_revision.case_studies` on the same
+    connection, in the same transaction: pages that keep what they chose from the published
+    case studies under that number (the module page's cards) choose again at once, and no
+    reader sees the new number before the change it stands for is committed."""
+    if connection.execute(_RAISE_CASE_STUDIES).rowcount == 0:  # a database never synced
+        connection.execute(insert(ContentRevision).values(id=1, number=0, case_studies=1))
 
 
 class CaseStudyRevision(db.Model):

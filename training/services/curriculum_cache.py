@@ -4,9 +4,10 @@ The curriculum changes only through `flask content sync`, usually in another pro
 sync that changes something raises the number in `content_revision`. A worker reads that number
 at most once every CONTENT_CACHE_SECONDS (default 5) and forgets what it holds when it moved: a
 synced lesson shows everywhere within those seconds, and a lesson page otherwise reads only the
-user and their done marks from the database (a module page adds the quiz status and the case
-studies, which editors change in the browser and are never kept here). 0 turns the cache off
-(the test suite, whose tests each roll their writes back).
+user and their done marks from the database (a module page reads the quiz status in the same
+query, and the case studies' revision: editors change case studies in the browser, so the cards
+chosen from them are kept per revision, not with the curriculum). 0 turns the cache off (the
+test suite, whose tests each roll their writes back).
 
 What is kept are frozen copies (`ModuleView`, `LessonView`), never ORM objects: those belong to
 one session and one thread. Each lesson and module copy has a `memo`, where the web layer keeps

@@ -13,7 +13,7 @@ from training.database import read_columns
 from training.extensions import db
 from training.models import Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
 from training.models.base import utcnow
-from training.services import curriculum_cache, quizzes
+from training.services import curriculum_cache, library, quizzes
 
 
 @dataclass
@@ -25,6 +25,8 @@ class ModuleProgress:
     best_percent: int | None = None
     passed: bool = False
     has_quiz: bool = False
+    # Which lessons were done: read only when asked for (catalogue_progress `lesson_ids`).
+    done_lesson_ids: frozenset[int] | None = None
 
     @property
     def percent(self) -> int:
@@ -58,6 +60,9 @@ class ModulePage:
     lessons: list[LessonRow] = field(default_factory=list)
     quiz: curriculum_cache.QuizView | None = None
     status: quizzes.QuizStatus | None = None
+    # Raised by every write to a case study (training/models/library.py): the cards the page
+    # shows are the same for the same module copy and revision.
+    case_studies_revision: int = 0
 
     @property
     def progress(self) -> ModuleProgress:
@@ -109,19 +114,22 @@ def list_progress(user: User | None, modules: list[Module] | None = None) -> lis
     return _with_trainee(user, modules, lesson_stats, quiz_modules)
 
 
-def catalogue_progress(user: User | None, modules=None) -> list[ModuleProgress]:
+def catalogue_progress(user: User | None, modules=None, *, lesson_ids: bool = False) -> list[ModuleProgress]:
     """Every active module (`modules`, by default the worker's copy of the curriculum), with
-    `user`'s progress: one query (lessons done and best quiz attempts), none for anonymous visitors."""
+    `user`'s progress: one query (lessons done and best quiz attempts), none for anonymous
+    visitors. With `lesson_ids`, each row also names the lessons done (`done_lesson_ids`, which
+    `next_step` reads) — the same query, a row per lesson done instead of a count per module."""
     if modules is None:
         modules = curriculum_cache.list_modules()
     lesson_stats = {m.id: (len(m.lessons), sum(lesson.minutes or 0 for lesson in m.lessons)) for m in modules}
     quiz_modules = {m.id for m in modules if m.quiz is not None}
-    return _with_trainee(user, list(modules), lesson_stats, quiz_modules)
+    return _with_trainee(user, list(modules), lesson_stats, quiz_modules, lesson_ids)
 
 
-# One query, built once (building a statement costs more than running one this small): the
-# lessons done per module (rows of part 0) and the best final attempt per module (part 1).
-_PROGRESS = union_all(
+# Built once (building a statement costs more than running one this small): the lessons done
+# per module (rows of part 0), the best final attempt per module (part 1); or, for the pages
+# that need to know which lessons were done, one row per lesson done (part 2) instead of part 0.
+_LESSONS_DONE = (
     select(
         literal(0).label("part"),
         Lesson.module_id,
@@ -135,7 +143,9 @@ _PROGRESS = union_all(
         Lesson.active,
         Lesson.module_id.in_(bindparam("ids", expanding=True)),
     )
-    .group_by(Lesson.module_id),
+    .group_by(Lesson.module_id)
+)
+_BEST_ATTEMPTS = (
     select(
         literal(1),
         Quiz.module_id,
@@ -145,22 +155,39 @@ _PROGRESS = union_all(
     )
     .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
     .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.kind == QuizAttempt.FINAL)
-    .group_by(Quiz.module_id),
+    .group_by(Quiz.module_id)
 )
+_EACH_LESSON_DONE = (
+    select(literal(2), Lesson.module_id, LessonCompletion.lesson_id, null(), null())
+    .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+    .where(
+        LessonCompletion.user_id == bindparam("user_id"),
+        Lesson.active,
+        Lesson.module_id.in_(bindparam("ids", expanding=True)),
+    )
+)
+_PROGRESS = union_all(_LESSONS_DONE, _BEST_ATTEMPTS)
+_PROGRESS_BY_LESSON = union_all(_EACH_LESSON_DONE, _BEST_ATTEMPTS)
 
 
-def _with_trainee(user, modules, lesson_stats, quiz_modules) -> list[ModuleProgress]:
+def _with_trainee(user, modules, lesson_stats, quiz_modules, lesson_ids=False) -> list[ModuleProgress]:
     """The modules' progress rows, with `user`'s lessons done and best final attempts."""
     ids = [m.id for m in modules]
     done: dict[int, int] = {}
+    done_ids: dict[int, set[int]] = {}
     attempts: dict[int, tuple[int, bool]] = {}
     if user is not None and user.is_authenticated and ids:
+        statement = _PROGRESS_BY_LESSON if lesson_ids else _PROGRESS
         # Rows of columns: run on the session's connection, without the ORM's set-up of a query.
-        for part, module_id, count, best, passed in read_columns(_PROGRESS, {"user_id": user.id, "ids": ids}):
+        for part, module_id, value, best, passed in read_columns(statement, {"user_id": user.id, "ids": ids}):
             if part == 0:
-                done[module_id] = count
+                done[module_id] = value
+            elif part == 2:
+                done_ids.setdefault(module_id, set()).add(value)
             else:
                 attempts[module_id] = (best, bool(passed))
+        for module_id, lessons in done_ids.items():
+            done[module_id] = len(lessons)
     result = []
     for module in modules:
         total, minutes = lesson_stats.get(module.id, (0, 0))
@@ -174,6 +201,7 @@ def _with_trainee(user, modules, lesson_stats, quiz_modules) -> list[ModuleProgr
                 best_percent=best,
                 passed=passed,
                 has_quiz=module.id in quiz_modules,
+                done_lesson_ids=frozenset(done_ids.get(module.id, ())) if lesson_ids else None,
             )
         )
     return result
@@ -189,20 +217,22 @@ def list_lessons(module: Module) -> list[Lesson]:
 
 def get_module_page(user: User | None, slug: str) -> ModulePage | None:
     """The module page: the module, its quiz and lessons (from the worker's copy of the
-    curriculum), which lessons `user` has done and where they stand in the quiz."""
+    curriculum), which lessons `user` has done, where they stand in the quiz, and the case
+    studies' revision (the page's cards are chosen once per revision)."""
     module = curriculum_cache.get_module(slug)
     if module is None:
         return None
     status = None
     if module.quiz is not None and user is not None and user.is_authenticated:
-        status, done = quizzes.get_status_and_done(user, module.quiz, module.id)  # one query
+        status, done, revision = quizzes.get_status_and_done(user, module.quiz, module.id)  # one query
     else:
-        done = curriculum_cache.done_lesson_ids(user, module)
+        done, revision = curriculum_cache.done_lesson_ids(user, module), library.get_case_studies_revision()
     return ModulePage(
         module=module,
         lessons=[LessonRow(lesson, lesson.id in done) for lesson in module.lessons],
         quiz=module.quiz,
         status=status,
+        case_studies_revision=revision,
     )
 
 
@@ -245,12 +275,10 @@ class NextStep:
     lesson: curriculum_cache.LessonView | None = None
 
 
-def next_step(user: User, rows: Sequence[ModuleProgress]) -> NextStep | None:
-    """The next step among `rows` (in the order the trainee should take them): the first module
-    begun and not complete, else the first not begun; None when every module is complete. One
-    query (the lessons `user` has done)."""
-    # Always the one query, whatever the trainee's progress: the page's query count stays fixed.
-    done = set(db.session.scalars(_DONE_IDS, {"user_id": user.id}))
+def next_step(rows: Sequence[ModuleProgress]) -> NextStep | None:
+    """The next step among `rows` (in the order the trainee should take them, read by
+    `catalogue_progress(user, lesson_ids=True)`): the first module begun and not complete, else
+    the first not begun; None when every module is complete. No query of its own."""
     pending = [row for row in rows if not row.complete and row.lessons_total]
     if not pending:
         return None
@@ -258,14 +286,12 @@ def next_step(user: User, rows: Sequence[ModuleProgress]) -> NextStep | None:
     module = row.module
     if not row.started:
         return NextStep(module, "start", module.lessons[0] if module.lessons else None)
-    lesson = next((lesson for lesson in module.lessons if lesson.id not in done), None)
+    if row.done_lesson_ids is None:
+        raise ValueError("next_step needs the lessons done: catalogue_progress(user, lesson_ids=True)")
+    lesson = next((lesson for lesson in module.lessons if lesson.id not in row.done_lesson_ids), None)
     if lesson is None:
         return NextStep(module, "quiz")
     return NextStep(module, "lesson", lesson)
-
-
-# Built once: My learning and the guided start run it.
-_DONE_IDS = select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == bindparam("user_id"))
 
 
 def is_newcomer(rows: Sequence[ModuleProgress]) -> bool:

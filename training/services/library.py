@@ -10,7 +10,7 @@ from sqlalchemy.orm import defer
 from training.content.schema import Curriculum
 from training.database import read_columns
 from training.extensions import db
-from training.models import CaseStudy, GlossaryTerm, Module
+from training.models import CaseStudy, ContentRevision, GlossaryTerm, Module
 from training.models.base import Summarised, pick, utcnow
 from training.models.library import CaseStudyRevision
 from training.services.case_studies.data import apply_data, clean_data, definition_data, snapshot
@@ -235,6 +235,16 @@ def list_case_studies_for_module(module: Module, limit: int = MODULE_MATCHES) ->
     ]
     matches.sort(key=lambda m: (m[1], m[0].published_at or m[0].updated_at), reverse=True)
     return [_card(row) for row in own + [row for row, _shared in matches[:limit]]]
+
+
+_CASE_STUDIES_REVISION = select(ContentRevision.case_studies).where(ContentRevision.id == 1)
+
+
+def get_case_studies_revision() -> int:
+    """A number raised by every write to a case study, in the writer's transaction
+    (training/models/library.py): what is chosen from the published case studies, such as
+    `list_case_studies_for_module`, is the same while it stays. One small query."""
+    return read_columns(_CASE_STUDIES_REVISION, {}).scalar() or 0
 
 
 def _card(row) -> CaseStudyCard:

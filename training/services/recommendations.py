@@ -3,6 +3,7 @@ the modules and case studies tagged with them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from training.models import Module
@@ -36,10 +37,12 @@ def recommend(
     *,
     modules: list[Module] | None = None,
     with_case_studies: bool = True,
+    case_studies_on: Callable[[list[int]], Sequence[CaseStudyCard]] = list_case_study_cards_on,
 ) -> Recommendations:
     """The Essentials with the lowest share of their answered maximum (answered ones only), the
     questions scored 0 or 1 in them, and the modules (among `modules`, else all active ones) and
-    case studies (unless not wanted) serving those Essentials."""
+    case studies (unless not wanted; `case_studies_on` reads the cards of those serving some
+    Essentials, by English title) serving those Essentials."""
     answered = [e for e in card.essentials if e.answered]
     if not answered:
         return Recommendations()
@@ -49,6 +52,6 @@ def recommend(
     candidates = list_modules() if modules is None else modules
     modules = [m for m in candidates if set(m.essentials) & set(numbers)]
     modules.sort(key=lambda m: (min(numbers.index(n) for n in m.essentials if n in numbers), m.position))
-    studies = list_case_study_cards_on(numbers) if with_case_studies else []
+    studies = list(case_studies_on(numbers)) if with_case_studies else []
     studies.sort(key=lambda c: (min(numbers.index(n) for n in c.essentials if n in numbers), c.title_en))
     return Recommendations(weakest, questions, modules, studies[:6])

@@ -10,10 +10,20 @@ from sqlalchemy import Integer, String, bindparam, cast, func, literal, null, se
 
 from training.database import read_columns
 from training.extensions import db
-from training.models import AttemptGrant, Lesson, LessonCompletion, Module, Quiz, QuizAttempt, User
+from training.models import (
+    AttemptGrant,
+    ContentRevision,
+    Lesson,
+    LessonCompletion,
+    Module,
+    Quiz,
+    QuizAttempt,
+    User,
+)
 
 GRANTED = "granted"  # not a kind of attempt: the row of get_status's query that sums the grants
 DONE = "done"  # not a kind either: a row of get_status_and_done's query naming a lesson done
+REVISION = "revision"  # nor this: the row of get_status_and_done's query with the case studies' revision
 
 
 @dataclass
@@ -78,14 +88,16 @@ def get_status(user: User, quiz: Quiz) -> QuizStatus:
     return _status(quiz, db.session.execute(_STATUS, {"user_id": user.id, "quiz_id": quiz.id}).all())
 
 
-def get_status_and_done(user: User, quiz, module_id: int) -> tuple[QuizStatus, set[int]]:
-    """`get_status`, and the ids of the module's active lessons `user` has done, in one query
-    (the module page shows both)."""
+def get_status_and_done(user: User, quiz, module_id: int) -> tuple[QuizStatus, set[int], int]:
+    """`get_status`, the ids of the module's active lessons `user` has done, and the case
+    studies' revision (`content_revision.case_studies`, under which the module page keeps its
+    cards), in one query: the module page shows all three."""
     rows = read_columns(
         _STATUS_AND_DONE, {"user_id": user.id, "quiz_id": quiz.id, "module_id": module_id}
     ).all()
     done = {lesson_id for kind, lesson_id, _best, _passed in rows if kind == DONE}
-    return _status(quiz, [row for row in rows if row[0] != DONE]), done
+    revision = next((number for kind, number, _best, _passed in rows if kind == REVISION), 0)
+    return _status(quiz, [row for row in rows if row[0] not in (DONE, REVISION)]), done, revision
 
 
 def _status(quiz, rows) -> QuizStatus:
@@ -121,7 +133,8 @@ _GRANTS = select(
     cast(null(), Integer),
 ).where(AttemptGrant.user_id == bindparam("user_id"), AttemptGrant.quiz_id == bindparam("quiz_id"))
 _STATUS = union_all(_ATTEMPTS_BY_KIND, _GRANTS)
-# The module page's: the same rows, and a row of kind DONE for each of the module's lessons done.
+# The module page's: the same rows, a row of kind DONE for each of the module's lessons done, and
+# one of kind REVISION with the case studies' revision.
 _STATUS_AND_DONE = union_all(
     _ATTEMPTS_BY_KIND,
     _GRANTS,
@@ -134,4 +147,10 @@ _STATUS_AND_DONE = union_all(
         Lesson.module_id == bindparam("module_id"),
         Lesson.active,
     ),
+    select(
+        literal(REVISION, String(10)),
+        ContentRevision.case_studies,
+        cast(null(), Integer),
+        cast(null(), Integer),
+    ).where(ContentRevision.id == 1),
 )

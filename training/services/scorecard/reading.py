@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import aliased, defer
 
@@ -176,25 +176,23 @@ def get_kept_scorecard(assessment: Assessment | None) -> Scorecard:
     return card
 
 
-def get_kept_question_rows(
-    assessment: Assessment | None, ids: list[str] | tuple[str, ...]
-) -> tuple[list[QuestionRow], dict]:
-    """`get_question_rows(assessment, ids)` with the questions from the worker's copy of the
-    scorecard: one query, those answers; and the copy's memo (see `Scorecard.memo`)."""
+def get_current_question_rows(
+    city: City, ids: list[str] | tuple[str, ...]
+) -> tuple[Assessment | None, list[QuestionRow], dict]:
+    """The city's current assessment (None when it has none) and only the questions `ids` with
+    its answers, in the card's order, the questions from the worker's copy of the scorecard; and
+    the copy's memo (see `Scorecard.memo`). One query: the assessment with those answers joined
+    to it (the module's answer sheet)."""
     _essentials, questions, memo = curriculum_cache.kept_scorecard_content()
     wanted = set(ids)
-    answers: dict[str, AssessmentAnswer] = {}
-    if assessment is not None and wanted:
-        answers = {
-            a.question_id: a
-            for a in db.session.scalars(_SOME_ANSWERS, {"assessment_id": assessment.id, "ids": list(wanted)})
-        }
-    return [QuestionRow(q, answers.get(q.id)) for q in questions if q.id in wanted], memo
+    rows = db.session.execute(_CURRENT_WITH_ANSWERS, {"city_id": city.id, "ids": list(wanted)}).all()
+    assessment = rows[0][0] if rows else None
+    answers = {answer.question_id: answer for _assessment, answer in rows if answer is not None}
+    return assessment, [QuestionRow(q, answers.get(q.id)) for q in questions if q.id in wanted], memo
 
 
 # Built once: every results page runs it.
 _ANSWERS = select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == bindparam("assessment_id"))
-_SOME_ANSWERS = _ANSWERS.where(AssessmentAnswer.question_id.in_(bindparam("ids", expanding=True)))
 
 
 def get_kept_scores(city: City) -> Scorecard:
@@ -233,6 +231,23 @@ _CURRENT_SCORES = (
     .where(
         Assessment.city_id == bindparam("city_id"),
         Assessment.sequence == _LATEST_SEQUENCE.scalar_subquery(),
+    )
+)
+
+
+# The city's current assessment (the highest sequence: unique per city), one row for each of
+# the answers asked for joined to it, or one row with no answer when it has none of those yet.
+_CURRENT_WITH_ANSWERS = (
+    select(Assessment, AssessmentAnswer)
+    .outerjoin(
+        AssessmentAnswer,
+        and_(
+            AssessmentAnswer.assessment_id == Assessment.id,
+            AssessmentAnswer.question_id.in_(bindparam("ids", expanding=True)),
+        ),
+    )
+    .where(
+        Assessment.city_id == bindparam("city_id"), Assessment.sequence == _LATEST_SEQUENCE.scalar_subquery()
     )
 )
 

@@ -23,7 +23,8 @@ from training.services import (
 )
 from training.services.exports import safe_filename
 from training.services.recommendations import recommend
-from training.web.chrome import kept_page
+from training.web.chrome import MEMO_LIMIT, kept_page
+from training.web.kept_store import keep
 from training.web.learn import bp
 from training.web.learn.progress_cards import progress_parts
 
@@ -67,7 +68,7 @@ def catalogue():
 def _rows_in_suggested_order():
     """The trainee's modules: those their cohorts assigned first (in cohort order), then the
     others in catalogue order; and the ids of the assigned ones."""
-    rows = learning.catalogue_progress(current_user)
+    rows = learning.catalogue_progress(current_user, lesson_ids=True)  # next_step reads them
     assigned = cohorts.assigned_module_ids(current_user)
     order = {module_id: i for i, module_id in enumerate(assigned)}
     rows.sort(key=lambda row: (row.module.id not in order, order.get(row.module.id, 0)))
@@ -80,7 +81,7 @@ def start():
     and the scorecard — the first page a new trainee sees."""
     if current_user.is_authenticated:
         rows, assigned = _rows_in_suggested_order()
-        step = learning.next_step(current_user, rows)
+        step = learning.next_step(rows)
     else:
         rows, assigned, step = learning.catalogue_progress(None), [], None
     return render_template("learn/start.html", rows=rows, assigned=set(assigned), step=step)
@@ -106,7 +107,7 @@ def my_learning():
     return render_template(
         "learn/my_learning.html",
         rows=rows,
-        step=learning.next_step(current_user, rows),
+        step=learning.next_step(rows),
         newcomer=learning.is_newcomer(rows),
         progress=progress_parts(rows, current_locale()),
         advice=advice,
@@ -133,20 +134,29 @@ def module(slug: str):
     page = learning.get_module_page(current_user, slug)
     if page is None:
         abort(404)
-    case_studies = library.list_case_studies_for_module(page.module)
+    revision = page.case_studies_revision
+    # The cards are chosen from every published case study once per revision of the case
+    # studies, which every write to one raises in its own transaction (editors change them in
+    # the browser): kept with the module's copy of the curriculum, which a sync replaces.
+    case_studies = keep(
+        page.module.memo,
+        ("case-study cards", revision),
+        lambda: tuple(library.list_case_studies_for_module(page.module)),
+        MEMO_LIMIT,
+    )
     has_worksheet = risk_worksheet.get_worksheet(current_app.config["CONTENT_ROOT"], slug) is not None
     status = page.status
     # The page shows of the visitor only their role, language, whether they are logged in, which
     # lessons they have done and their standing on the quiz: drawn once per such variant (and
-    # per list of case-study cards, which editors change in the browser) and kept with the
-    # module's copy of the curriculum (training/web/chrome.py).
+    # per revision of the case studies, which chose the cards) and kept with the module's copy
+    # of the curriculum (training/web/chrome.py).
     variant = (
         current_user.is_authenticated,
         frozenset(row.lesson.id for row in page.lessons if row.done),
         None
         if status is None
         else (status.attempts_used, status.best_percent, status.passed, status.pretest_taken, status.granted),
-        tuple(case_studies),
+        revision,
         has_worksheet,
     )
     return kept_page(

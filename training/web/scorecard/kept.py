@@ -26,6 +26,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from training.models import AssessmentAnswer
+from training.services import library
 from training.web.kept_store import keep
 
 LIMIT = 2000  # kept parts per worker: a question's section is a few kilobytes
@@ -68,3 +69,16 @@ def kept_questions(context, memo: dict, rows, ratings: dict) -> Markup:
 def _draw_question(context, row, mine) -> str:
     template = current_app.jinja_env.get_template("scorecard/_question.html")
     return template.make_module({**context.get_all(), "row": row, "mine": mine}).__html__()
+
+
+def kept_cards_on(memo: dict, revision: int, essentials: list[int]) -> tuple:
+    """The cards of the published case studies serving any of `essentials` (the results page's
+    advice), read once per revision of the case studies (`library.get_case_studies_revision`,
+    raised by every write to a case study in its transaction) and Essentials, and kept in the
+    scorecard copy's `memo`."""
+    return keep(
+        memo,
+        ("case-study cards on", revision, tuple(essentials)),
+        lambda: tuple(library.list_case_study_cards_on(essentials)),
+        LIMIT,
+    )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +16,7 @@ from training.services import (
     cohorts,
     curriculum_cache,
     evaluation,
+    library,
     workshop,
 )
 from training.services import scorecard as sc
@@ -22,7 +25,7 @@ from training.services.scorecard import history
 from training.web.routing import bounded_int
 from training.web.scorecard import bp
 from training.web.scorecard.charts import bar_rows, essentials_radar
-from training.web.scorecard.kept import kept_html
+from training.web.scorecard.kept import kept_cards_on, kept_html
 
 
 def _city_for(city_id: int, edit: bool = False):
@@ -207,8 +210,7 @@ def module_questions(city_id: int, slug: str):
     module = curriculum_cache.get_module(slug)  # the worker's copy: no query
     if module is None:
         abort(404)
-    assessment = sc.get_current_assessment(city)
-    rows, memo = sc.get_kept_question_rows(assessment, module.scorecard_questions)
+    assessment, rows, memo = sc.get_current_question_rows(city, module.scorecard_questions)  # one query
     title = _(
         "Apply “%(module)s” to %(city)s",
         module=module.title(current_locale()),
@@ -247,7 +249,10 @@ def results(city_id: int):
             gains = {row.essential: row for row in report.essentials if row.n}
             gain_cohort = cohort
             break
-    advice = recommend(card)
+    # The advice's case-study cards are read from every published case study once per revision
+    # of the case studies (every write to one raises it, in its own transaction) and Essentials.
+    revision = library.get_case_studies_revision()
+    advice = recommend(card, case_studies_on=partial(kept_cards_on, card.memo, revision))
     # The body shows these and nothing else of the reader: kept under them (kept.py).
     key = (
         "results", city.id, tuple(row.score for row in card.rows()), tuple(advice.case_studies),
