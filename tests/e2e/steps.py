@@ -97,6 +97,24 @@ def unique_email(tag: str) -> str:
     return f"{tag}-{uuid.uuid4().hex[:12]}@example.org"
 
 
+def trainer_of_a_cohort(city, trainer_name: str, cohort_name: str, starts_on=None, ends_on=None):
+    """In an app context: an admin, and a trainer the admin assigned to `city`, with a cohort of
+    theirs in that city on the climate-adaptation module. Returns (admin, trainer, module, cohort)."""
+    from training.models import Role
+    from training.services import accounts, cohorts, learning, trainer_cities
+
+    admin = accounts.register_user(
+        name="Admin Ai", email=unique_email("admin"), password=PASSWORD, city=None, role=Role.ADMIN
+    )
+    trainer = accounts.register_user(
+        name=trainer_name, email=unique_email("trainer"), password=PASSWORD, city=None, role=Role.TRAINER
+    )
+    trainer_cities.assign_trainer_city(trainer, city, admin)
+    module = learning.get_module("climate-adaptation")
+    values = cohorts.CohortValues(cohort_name, city, starts_on, ends_on, [module.id], [trainer.id])
+    return admin, trainer, module, cohorts.create_cohort(trainer, values)
+
+
 def register(page: Page, *, name: str, email: str, city: str, lang: str) -> str:
     """Register through the form, from the home page. Returns the chosen city's id."""
     page.goto("/")

@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import axe_violations, require_axe
-from tests.e2e.steps import PASSWORD, click_log_out, log_in, unique_email
+from tests.e2e.steps import PASSWORD, click_log_out, log_in, trainer_of_a_cohort, unique_email
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CITY = "Taiyuan"
@@ -24,35 +24,18 @@ GIVEN = "伟芳娜敏静丽强磊军洋"
 def _world(app) -> dict:
     from tests.services.test_learning import _right
     from tests.services.test_quizzes import _wrong
-    from training.models import QuizAttempt, Role
+    from training.models import QuizAttempt
     from training.services import (
         accounts,
         city_access,
         cohort_sessions,
         cohorts,
-        learning,
         quizzes,
-        trainer_cities,
     )
 
     with app.app_context():
         city = city_access.get_city_by_name(CITY)
-        admin = accounts.register_user(
-            name="Admin Ai", email=unique_email("admin"), password=PASSWORD, city=None, role=Role.ADMIN
-        )
-        trainer = accounts.register_user(
-            name="Trainer Tian",
-            email=unique_email("trainer"),
-            password=PASSWORD,
-            city=None,
-            role=Role.TRAINER,
-        )
-        trainer_cities.assign_trainer_city(trainer, city, admin)
-        module = learning.get_module("climate-adaptation")
-        cohort = cohorts.create_cohort(
-            trainer,
-            cohorts.CohortValues("Taiyuan delegation", city, None, None, [module.id], [trainer.id]),
-        )
+        admin, trainer, module, cohort = trainer_of_a_cohort(city, "Trainer Tian", "Taiyuan delegation")
         people = []
         for i, surname in enumerate(SURNAMES):
             user = accounts.register_user(

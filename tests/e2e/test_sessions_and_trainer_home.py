@@ -11,7 +11,7 @@ from pathlib import Path
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import PASSWORD, click_log_out, log_in, unique_email
+from tests.e2e.steps import PASSWORD, click_log_out, log_in, trainer_of_a_cohort, unique_email
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CITY = "Harbin"
@@ -21,39 +21,21 @@ SIZES = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "hei
 def _world(app) -> dict:
     """A trainer of a Harbin cohort with a locked-out delegate and a disagreement."""
     from tests.services.test_quizzes import _wrong
-    from training.models import QuizAttempt, Role
+    from training.models import QuizAttempt
     from training.services import (
         accounts,
         city_access,
         cohort_sessions,
         cohorts,
-        learning,
         quizzes,
-        trainer_cities,
         workshop,
     )
     from training.services import scorecard as sc
 
     with app.app_context():
         city = city_access.get_city_by_name(CITY)
-        admin = accounts.register_user(
-            name="Admin Ai", email=unique_email("admin"), password=PASSWORD, city=None, role=Role.ADMIN
-        )
-        trainer = accounts.register_user(
-            name="Trainer Tao", email=unique_email("trainer"), password=PASSWORD, city=None, role=Role.TRAINER
-        )
-        trainer_cities.assign_trainer_city(trainer, city, admin)
-        module = learning.get_module("climate-adaptation")
-        cohort = cohorts.create_cohort(
-            trainer,
-            cohorts.CohortValues(
-                name="Harbin delegation",
-                city=city,
-                starts_on=date.today(),
-                ends_on=date.today() + timedelta(days=2),
-                module_ids=[module.id],
-                trainer_ids=[trainer.id],
-            ),
+        admin, trainer, module, cohort = trainer_of_a_cohort(
+            city, "Trainer Tao", "Harbin delegation", date.today(), date.today() + timedelta(days=2)
         )
         people = {}
         for key, name, locale in (("locked", "Li Lei", "zh"), ("other", "Han Meimei", "en")):
