@@ -115,6 +115,30 @@ def trainer_of_a_cohort(city, trainer_name: str, cohort_name: str, starts_on=Non
     return admin, trainer, module, cohorts.create_cohort(trainer, values)
 
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SIZES = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
+
+
+def shoot_at_both_sizes(page: Page, name: str) -> None:
+    """Screenshots of the whole page at phone and desktop width (test-artifacts/screenshots/
+    <name>-phone.png, …), checking that nothing sticks out sideways on a phone; ends at desktop."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"), full_page=True)
+    page.set_viewport_size(SIZES["phone"])
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name}: {overflow}px wider than a phone"
+    page.set_viewport_size(SIZES["desktop"])
+
+
+def switch_language(page: Page, lang: str) -> None:
+    """Switch with the header's button, unless the page speaks `lang` already."""
+    button = page.locator(f'header button[name="lang"][value="{lang}"]')
+    if button.count():
+        button.click()
+
+
 def register(page: Page, *, name: str, email: str, city: str, lang: str) -> str:
     """Register through the form, from the home page. Returns the chosen city's id."""
     page.goto("/")

@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import axe_violations, require_axe
-from tests.e2e.steps import PASSWORD, click_log_out, log_in, trainer_of_a_cohort, unique_email
+from tests.e2e.steps import (
+    PASSWORD,
+    SIZES,
+    click_log_out,
+    log_in,
+    shoot_at_both_sizes,
+    switch_language,
+    trainer_of_a_cohort,
+    unique_email,
+)
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CITY = "Taiyuan"
-SIZES = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"  # 30; by pinyin 陈 first, 朱 last
 GIVEN = "伟芳娜敏静丽强磊军洋"
 
@@ -84,20 +90,7 @@ def _world(app) -> dict:
 
 
 def _shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SCREENSHOTS / f"h4-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["phone"])
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name}: {overflow}px wider than a phone"
-    page.set_viewport_size(SIZES["desktop"])
-
-
-def _switch(page: Page, lang: str) -> None:
-    button = page.locator(f'header button[name="lang"][value="{lang}"]')
-    if button.count():
-        button.click()
+    shoot_at_both_sizes(page, f"h4-{name}")
 
 
 def test_a_cohort_of_thirty_in_both_languages(page: Page, live_app, console):
@@ -127,7 +120,7 @@ def test_a_cohort_of_thirty_in_both_languages(page: Page, live_app, console):
     expect(section.locator("[data-attendance-count]")).to_have_text("24 of 30 present")
     expect(section.locator('input[name="present"]:checked')).to_have_count(24)
     _shoot(page, "attendance-en")
-    _switch(page, "zh")
+    switch_language(page, "zh")
     section = page.locator(f"#session-{session}")
     expect(section.locator("[data-attendance-count]")).to_have_text("出勤 24 / 30 人")
     labels = [t.strip() for t in section.locator("label.choice").all_inner_texts()]
@@ -144,7 +137,7 @@ def test_a_cohort_of_thirty_in_both_languages(page: Page, live_app, console):
     expect(page.locator("[data-confirm-removal]")).to_contain_text("可以重新将其加入培训班")
     _shoot(page, "remove-confirm-zh")
     assert axe_violations(page) == []
-    _switch(page, "en")
+    switch_language(page, "en")
     expect(page.locator("h1")).to_have_text(f"Remove {name} from the cohort?")
     _shoot(page, "remove-confirm-en")
     page.get_by_role("button", name="Remove from the cohort").click()
@@ -157,7 +150,7 @@ def test_a_cohort_of_thirty_in_both_languages(page: Page, live_app, console):
     gain = page.locator("#gain-modules").locator("xpath=ancestor::table").locator("tbody tr").first
     expect(gain).to_contain_text(re.compile(r"\+\d+ points"))
     _shoot(page, "evaluation-en")
-    _switch(page, "zh")
+    switch_language(page, "zh")
     expect(gain).to_contain_text(re.compile(r"\+\d+ 个百分点"))
     _shoot(page, "evaluation-zh")
     click_log_out(page)
@@ -172,6 +165,6 @@ def test_a_cohort_of_thirty_in_both_languages(page: Page, live_app, console):
     expect(page.locator("[data-out-of-attempts]")).to_contain_text("请复习以下课时")
     _shoot(page, "out-of-attempts-zh")
     assert axe_violations(page) == []
-    _switch(page, "en")
+    switch_language(page, "en")
     expect(page.locator("[data-out-of-attempts]")).to_contain_text("your last attempt missed questions")
     _shoot(page, "out-of-attempts-en")

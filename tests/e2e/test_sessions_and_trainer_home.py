@@ -11,11 +11,17 @@ from pathlib import Path
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import PASSWORD, click_log_out, log_in, trainer_of_a_cohort, unique_email
+from tests.e2e.steps import (
+    PASSWORD,
+    click_log_out,
+    log_in,
+    shoot_at_both_sizes,
+    switch_language,
+    trainer_of_a_cohort,
+    unique_email,
+)
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CITY = "Harbin"
-SIZES = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
 
 
 def _world(app) -> dict:
@@ -72,21 +78,7 @@ def _world(app) -> dict:
 
 
 def _shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SCREENSHOTS / f"h16b-{name}-{size}.png"), full_page=True)
-    # Nothing sticks out sideways on a phone.
-    page.set_viewport_size(SIZES["phone"])
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name}: {overflow}px wider than a phone"
-    page.set_viewport_size(SIZES["desktop"])
-
-
-def _switch(page: Page, lang: str) -> None:
-    button = page.locator(f'header button[name="lang"][value="{lang}"]')
-    if button.count():
-        button.click()
+    shoot_at_both_sizes(page, f"h16b-{name}")
 
 
 def test_trainer_home_sessions_and_calendar_in_both_languages(page: Page, live_app, console):
@@ -104,10 +96,10 @@ def test_trainer_home_sessions_and_calendar_in_both_languages(page: Page, live_a
     expect(item.locator(".att-session")).to_contain_text("09:00–11:30 (China Standard Time, UTC+8)")
     expect(page.locator("header a.brand")).to_have_attribute("href", "/cohorts/")
     _shoot(page, "trainer-home-en")
-    _switch(page, "zh")
+    switch_language(page, "zh")
     expect(item.locator(".att-session")).to_contain_text("09:00–11:30（北京时间，UTC+8）")
     _shoot(page, "trainer-home-zh")
-    _switch(page, "en")
+    switch_language(page, "en")
 
     # The trainer adds a session in Harbin's local time, with an online link.
     page.goto(f"/cohorts/{cohort}/sessions")
@@ -141,7 +133,7 @@ def test_trainer_home_sessions_and_calendar_in_both_languages(page: Page, live_a
     calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
     summaries = sorted(str(e["summary"]) for e in calendar.walk("VEVENT"))
     assert summaries == ["Opening plenary — Harbin delegation", "Scorecard review — Harbin delegation"]
-    _switch(page, "en")
+    switch_language(page, "en")
     expect(schedules).to_contain_text("14:00–16:30 (China Standard Time, UTC+8)")
     _shoot(page, "my-learning-en")
     page.goto(f"/scorecard/cohort/{cohort}/")
